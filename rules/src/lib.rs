@@ -1,1 +1,5 @@
-//! dflint-rules
+//! dflint-rules: the semantic model, configuration, suppressions and the rule registry.
+
+pub mod diagnostic;
+
+pub use diagnostic::{apply_edits, Applicability, Diagnostic, Edit, Fix, Related, Severity};
