@@ -1,0 +1,4 @@
+//! The `dflint` command line: argument parsing, file discovery and output renderers.
+//! Everything Dockerfile-specific lives in the workspace crates.
+
+pub mod render;

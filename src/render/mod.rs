@@ -1,0 +1,1 @@
+//! Output renderers: one small module per format over one diagnostic type.
