@@ -2,7 +2,7 @@
 //! COPY/ADD source resolution against it.
 
 use crate::fs::{norm, ContextFs, DiskContext, EntryKind};
-use crate::glob::{self, contains_wildcards};
+use crate::glob::{self, contains_wildcards, BadPattern};
 use crate::gopath;
 use crate::ignore::{PatternError, PatternMatcher};
 use std::path::{Path, PathBuf};
@@ -257,9 +257,8 @@ impl BuildContext {
             while let Some(d) = stack.pop() {
                 for (name, k) in self.fs.read_dir(&d) {
                     let p = format!("{d}/{name}");
-                    if self.excluded_by(&p).is_none() {
-                        return None;
-                    }
+                    // A surviving entry below keeps the dir in the context.
+                    self.excluded_by(&p)?;
                     if k == EntryKind::Dir {
                         stack.push(p);
                     }
@@ -311,7 +310,7 @@ impl BuildContext {
         let (d1, d2) = split_wildcards(rel);
         let matches = match resolve_wildcards(&*self.fs, &d1, &d2) {
             Ok(m) => m,
-            Err(()) => return SourceResolution::BadPattern { pattern: d2 },
+            Err(BadPattern) => return SourceResolution::BadPattern { pattern: d2 },
         };
         let mut found = Vec::new();
         let mut excluded = Vec::new();
@@ -346,9 +345,9 @@ pub fn resolve_wildcards<F: ContextFs + ?Sized>(
     fs: &F,
     d1: &str,
     d2: &str,
-) -> Result<Vec<(String, EntryKind)>, ()> {
+) -> Result<Vec<(String, EntryKind)>, BadPattern> {
     if glob::match_path(d2, "").is_err() || glob::check_syntax(d2).is_err() {
-        return Err(());
+        return Err(BadPattern);
     }
     let mut out = Vec::new();
     if fs.kind(d1) != Some(EntryKind::Dir) {

@@ -235,7 +235,7 @@ mod tests {
             &["foo/", "foo/bar1", "foo/bar2", "baz"],
             &["foo*", "!foo/bar2"],
         );
-        assert_eq!(got, ["foo", "foo/bar2"]);
+        assert_eq!(got, ["baz", "foo", "foo/bar2"]);
     }
 
     #[test]
