@@ -3,63 +3,107 @@
 //! The tar is written on a blocking thread by the `tar` crate into a bounded channel of
 //! 64 KiB chunks, so a large context is streamed to the engine, never held whole in memory.
 //!
-//! Which files go in is decided by a closure over context-relative paths (`/`-separated, no
-//! leading `./`): `exclude(path) == true` leaves the entry out. Directories are asked too; an
-//! excluded directory gets no entry of its own but is still walked, because `.dockerignore`
-//! exceptions (`!dir/keep`) can bring back files below an excluded directory. (The
-//! `.dockerignore` matcher lives in `dflint-context`; until it has a walk of its own the CLI
-//! passes its matcher in through this closure, so there is still one implementation.)
+//! Which entries go in is decided by `dflint-context`: its [`Walk`] over the context with the
+//! ignore file in effect (`<Dockerfile>.dockerignore` or `.dockerignore`), the same matcher
+//! and walk the `missing-context` rule uses, so a file the rule calls excluded is a file the
+//! engine never sees. Like the docker CLI, the Dockerfile and the ignore file themselves are
+//! sent even when the ignore file excludes them (the engine needs the Dockerfile and drops
+//! both before the build).
 //!
-//! Entries are written in sorted order with uid/gid 0 and no user/group names, so the same
-//! files give the same tar (the classic builder's cache keys hash headers without mtime).
-//! Symbolic links are stored as links, never followed; sockets, fifos and devices are skipped
-//! (the docker CLI skips them too).
+//! Entries are written in the walk's (lexical) order with uid/gid 0 and no user/group names,
+//! so the same files give the same tar (the classic builder's cache keys hash headers without
+//! mtime). Symbolic links are stored as links, never followed; sockets, fifos and devices are
+//! skipped (the docker CLI skips them too).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bytes::Bytes;
+use dflint_context::{BuildContext, DiskContext, EntryKind, IgnoreFile, Walk};
 use futures_util::Stream;
 use tokio::sync::mpsc;
 
 const CHUNK: usize = 64 * 1024;
 
-type Exclude = Box<dyn Fn(&str) -> bool + Send + 'static>;
-
-/// A build context to be sent: a folder, an exclusion predicate, and files to add or replace.
+/// A build context to be sent: a [`BuildContext`] (view + ignore file) and files to add or
+/// replace.
 pub struct ContextTar {
-    dir: PathBuf,
-    exclude: Exclude,
+    context: BuildContext,
+    always: Vec<String>,
     overrides: BTreeMap<String, Vec<u8>>,
 }
 
 impl std::fmt::Debug for ContextTar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ContextTar")
-            .field("dir", &self.dir)
+            .field("context", &self.context)
+            .field("always", &self.always)
             .field("overrides", &self.overrides.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
-/// The build context of `dir`, leaving out every path for which `exclude` returns true.
+/// The build context of folder `dir` for the Dockerfile at `dockerfile` (a path on disk,
+/// usually inside `dir`), honouring the ignore file BuildKit would pick for it.
 ///
-/// The Dockerfile must not be excluded (the docker CLI always sends it); pass a closure that
-/// keeps it, or add it with [`ContextTar::with_file`].
-pub fn context_tar(
-    dir: impl AsRef<Path>,
-    exclude: impl Fn(&str) -> bool + Send + 'static,
-) -> ContextTar {
-    ContextTar {
-        dir: dir.as_ref().to_path_buf(),
-        exclude: Box::new(exclude),
-        overrides: BTreeMap::new(),
+/// Fails when the ignore file cannot be read or has a bad pattern (BuildKit fails the build
+/// on those too).
+pub fn context_tar(dir: impl AsRef<Path>, dockerfile: impl AsRef<Path>) -> io::Result<ContextTar> {
+    let dir = dir.as_ref();
+    let dockerfile = dockerfile.as_ref();
+    let context = BuildContext::open(dir, dockerfile);
+    let ignore = context.ignore();
+    let name = ignore.name.clone();
+    if let Some(e) = &ignore.io_error {
+        return Err(io::Error::other(format!("{name}: {e}")));
     }
+    if let Some(e) = &ignore.error {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{name}: {e}"),
+        ));
+    }
+    let mut always = Vec::new();
+    for path in [Some(dockerfile), ignore.path.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(rel) = path.strip_prefix(dir) {
+            if let Some(rel) = rel.to_str() {
+                always.push(normalize(rel).to_string());
+            }
+        }
+    }
+    Ok(ContextTar::new(context).always_include(always))
 }
 
 impl ContextTar {
+    /// The context as `context` describes it (any view whose entries have disk paths).
+    pub fn new(context: BuildContext) -> Self {
+        ContextTar {
+            context,
+            always: Vec::new(),
+            overrides: BTreeMap::new(),
+        }
+    }
+
+    /// The whole folder `dir`, with no ignore file.
+    pub fn unfiltered(dir: impl AsRef<Path>) -> Self {
+        ContextTar::new(BuildContext::new(
+            DiskContext::new(dir.as_ref()),
+            IgnoreFile::default(),
+        ))
+    }
+
+    /// Sends these context-relative files even if the ignore file excludes them (the
+    /// Dockerfile and the ignore file, as the docker CLI does).
+    pub fn always_include(mut self, paths: impl IntoIterator<Item = String>) -> Self {
+        self.always.extend(paths);
+        self
+    }
+
     /// Adds a file with these contents at `path` (context-relative), replacing a file of the
     /// same path on disk. Lets callers build a fixed Dockerfile, or a context with one byte
     /// changed, without copying or touching the folder.
@@ -69,20 +113,40 @@ impl ContextTar {
         self
     }
 
-    /// The folder this context is read from.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// The context view and ignore file.
+    pub fn context(&self) -> &BuildContext {
+        &self.context
     }
 
     /// Writes the whole tar to `out` (synchronously).
     pub fn write_to<W: Write>(self, out: W) -> io::Result<W> {
         let mut builder = tar::Builder::new(out);
         builder.follow_symlinks(false);
-        let mut skip: HashSet<&str> = HashSet::new();
-        for k in self.overrides.keys() {
-            skip.insert(k.as_str());
+        let fs = self.context.fs();
+        let matcher = &self.context.ignore().matcher;
+        let mut sent = std::collections::HashSet::new();
+        for entry in Walk::new(fs, "", None, Some(matcher)) {
+            let entry =
+                entry.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            if self.overrides.contains_key(&entry.rel_path) {
+                continue;
+            }
+            append(
+                &mut builder,
+                &entry.rel_path,
+                entry.kind,
+                entry.disk_path.as_deref(),
+            )?;
+            sent.insert(entry.rel_path);
         }
-        walk(&self.dir, "", &self.exclude, &skip, &mut builder)?;
+        for path in &self.always {
+            if sent.contains(path) || self.overrides.contains_key(path) {
+                continue;
+            }
+            if let Some(kind) = fs.kind(path) {
+                append(&mut builder, path, kind, fs.disk_path(path).as_deref())?;
+            }
+        }
         for (path, data) in &self.overrides {
             let mut header = tar::Header::new_gnu();
             header.set_entry_type(tar::EntryType::Regular);
@@ -220,62 +284,40 @@ fn normalize(path: &str) -> &str {
     }
 }
 
-fn walk<W: Write>(
-    root: &Path,
-    rel: &str,
-    exclude: &Exclude,
-    skip: &HashSet<&str>,
+fn append<W: Write>(
     builder: &mut tar::Builder<W>,
+    path: &str,
+    kind: EntryKind,
+    disk: Option<&Path>,
 ) -> io::Result<()> {
-    let dir = if rel.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(rel)
-    };
-    let mut names: Vec<(String, fs::Metadata)> = Vec::new();
-    for entry in fs::read_dir(&dir).map_err(|e| with_path(e, &dir))? {
-        let entry = entry.map_err(|e| with_path(e, &dir))?;
-        let meta = entry.metadata().map_err(|e| with_path(e, &entry.path()))?;
-        let name = entry.file_name().into_string().map_err(|n| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("file name is not UTF-8: {}", Path::new(&n).display()),
-            )
-        })?;
-        names.push((name, meta));
-    }
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, meta) in names {
-        let path = if rel.is_empty() {
-            name
-        } else {
-            format!("{rel}/{name}")
-        };
-        let full = root.join(&path);
-        let excluded = exclude(&path);
-        let ft = meta.file_type();
-        if ft.is_dir() {
-            if !excluded {
-                let mut header = header_for(&meta, tar::EntryType::Directory);
-                builder.append_data(&mut header, format!("{path}/"), io::empty())?;
-            }
-            walk(root, &path, exclude, skip, builder)?;
-        } else if excluded || skip.contains(path.as_str()) {
-            continue;
-        } else if ft.is_symlink() {
-            let target = fs::read_link(&full).map_err(|e| with_path(e, &full))?;
+    let disk = disk.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{path}: the context view has no files on disk"),
+        )
+    })?;
+    let meta = fs::symlink_metadata(disk).map_err(|e| with_path(e, disk))?;
+    let ft = meta.file_type();
+    match kind {
+        EntryKind::Dir => {
+            let mut header = header_for(&meta, tar::EntryType::Directory);
+            builder.append_data(&mut header, format!("{path}/"), io::empty())
+        }
+        EntryKind::Symlink => {
+            let target = fs::read_link(disk).map_err(|e| with_path(e, disk))?;
             let mut header = header_for(&meta, tar::EntryType::Symlink);
-            builder.append_link(&mut header, &path, target)?;
-        } else if ft.is_file() {
+            builder.append_link(&mut header, path, target)
+        }
+        EntryKind::File if ft.is_file() => {
             let mut header = header_for(&meta, tar::EntryType::Regular);
             header.set_size(meta.len());
-            let file = fs::File::open(&full).map_err(|e| with_path(e, &full))?;
+            let file = fs::File::open(disk).map_err(|e| with_path(e, disk))?;
             // Never send more than the header announced, even if the file grows meanwhile.
-            builder.append_data(&mut header, &path, file.take(meta.len()))?;
+            builder.append_data(&mut header, path, file.take(meta.len()))
         }
         // Sockets, fifos, devices: skipped.
+        EntryKind::File => Ok(()),
     }
-    Ok(())
 }
 
 fn header_for(meta: &fs::Metadata, kind: tar::EntryType) -> tar::Header {
@@ -329,32 +371,66 @@ mod tests {
     }
 
     #[test]
-    fn sorted_entries_with_links_and_exclusions() {
+    fn follows_the_dockerignore_like_buildkit() {
         let dir = fixture();
-        // Like `.dockerignore`: node_modules, !node_modules/x/keep.js
-        let tar = context_tar(dir.path(), |p| {
-            p.starts_with("node_modules") && p != "node_modules/x/keep.js"
-        })
-        .write_to(Vec::new())
+        fs::write(
+            dir.path().join(".dockerignore"),
+            "node_modules\n!node_modules/x/keep.js\nDockerfile\n.dockerignore\n",
+        )
         .unwrap();
+        let tar = context_tar(dir.path(), dir.path().join("Dockerfile"))
+            .unwrap()
+            .write_to(Vec::new())
+            .unwrap();
         let got: Vec<_> = entries(&tar).into_iter().map(|(p, k, _)| (p, k)).collect();
+        use tar::EntryType::{Directory as D, Regular as F, Symlink as L};
         let want = [
-            ("Dockerfile", tar::EntryType::Regular),
-            ("link", tar::EntryType::Symlink),
-            ("node_modules/x/keep.js", tar::EntryType::Regular),
-            ("src/", tar::EntryType::Directory),
-            ("src/a.txt", tar::EntryType::Regular),
-            ("src/deep/", tar::EntryType::Directory),
-            ("src/deep/b.txt", tar::EntryType::Regular),
+            ("link", L),
+            // Excluded parents are sent because an exception keeps a file below them.
+            ("node_modules/", D),
+            ("node_modules/x/", D),
+            ("node_modules/x/keep.js", F),
+            ("src/", D),
+            ("src/a.txt", F),
+            ("src/deep/", D),
+            ("src/deep/b.txt", F),
+            // Excluded, but always sent, as the docker CLI does.
+            ("Dockerfile", F),
+            (".dockerignore", F),
         ];
         let want: Vec<_> = want.iter().map(|(p, k)| (p.to_string(), *k)).collect();
         assert_eq!(got, want);
     }
 
     #[test]
+    fn dockerfile_specific_ignore_file_wins() {
+        let dir = fixture();
+        fs::write(dir.path().join(".dockerignore"), "src\n").unwrap();
+        fs::write(dir.path().join("Dockerfile.dockerignore"), "node_modules\n").unwrap();
+        let tar = context_tar(dir.path(), dir.path().join("Dockerfile"))
+            .unwrap()
+            .write_to(Vec::new())
+            .unwrap();
+        let names: Vec<_> = entries(&tar).into_iter().map(|e| e.0).collect();
+        assert!(names.contains(&"src/a.txt".to_string()), "{names:?}");
+        assert!(
+            !names.iter().any(|n| n.starts_with("node_modules")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn bad_ignore_pattern_is_an_error() {
+        let dir = fixture();
+        fs::write(dir.path().join(".dockerignore"), "[\n").unwrap();
+        let err = context_tar(dir.path(), dir.path().join("Dockerfile")).unwrap_err();
+        assert!(err.to_string().contains(".dockerignore"), "{err}");
+    }
+
+    #[test]
     fn overrides_replace_and_add() {
         let dir = fixture();
-        let tar = context_tar(dir.path(), |p| p.starts_with("node_modules"))
+        let tar = ContextTar::unfiltered(dir.path())
             .with_file("./src/a.txt", "changed")
             .with_file(".dflint/Dockerfile.fixed", "FROM busybox\n")
             .write_to(Vec::new())
@@ -366,15 +442,16 @@ mod tests {
         assert!(all
             .iter()
             .any(|e| e.0 == ".dflint/Dockerfile.fixed" && e.2 == b"FROM busybox\n"));
+        assert!(all.iter().any(|e| e.0 == "node_modules/x/drop.js"));
     }
 
     #[test]
     fn same_files_same_tar() {
         let dir = fixture();
-        let one = context_tar(dir.path(), |_| false)
+        let one = ContextTar::unfiltered(dir.path())
             .write_to(Vec::new())
             .unwrap();
-        let two = context_tar(dir.path(), |_| false)
+        let two = ContextTar::unfiltered(dir.path())
             .write_to(Vec::new())
             .unwrap();
         assert_eq!(one, two);
@@ -385,27 +462,36 @@ mod tests {
         let dir = fixture();
         // A file bigger than a chunk so several messages go through the channel.
         fs::write(dir.path().join("big.bin"), vec![7u8; 3 * CHUNK + 5]).unwrap();
-        let streamed = context_tar(dir.path(), |_| false)
+        let streamed = ContextTar::unfiltered(dir.path())
             .stream()
             .collect()
             .await
             .unwrap();
-        let direct = context_tar(dir.path(), |_| false)
+        let direct = ContextTar::unfiltered(dir.path())
             .write_to(Vec::new())
             .unwrap();
         assert_eq!(streamed, direct);
+        assert!(streamed.len() > 3 * CHUNK);
     }
 
     #[tokio::test]
-    async fn unreadable_context_is_an_error() {
-        let err = context_tar("/nonexistent/dflint/context", |_| false)
-            .stream()
-            .collect()
-            .await
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("/nonexistent/dflint/context"),
-            "{err}"
-        );
+    async fn a_context_error_fails_the_stream() {
+        // A view with no files on disk cannot be sent: the stream ends in an error and the
+        // writer reports it.
+        let view = dflint_context::MemoryContext::from_list(&["Dockerfile", "src/", "src/a"]);
+        let ctx = ContextTar::new(BuildContext::new(view, IgnoreFile::default()));
+        let err = ctx.stream().collect().await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported, "{err}");
+        assert!(err.to_string().contains("Dockerfile"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_always_included_file_is_skipped() {
+        let dir = fixture();
+        let tar = ContextTar::unfiltered(dir.path())
+            .always_include(["vanished.txt".to_string()])
+            .write_to(Vec::new())
+            .unwrap();
+        assert!(!entries(&tar).iter().any(|e| e.0 == "vanished.txt"));
     }
 }
