@@ -1,4 +1,6 @@
 //! The `dflint` command line: argument parsing, file discovery and output renderers.
 //! Everything Dockerfile-specific lives in the workspace crates.
 
+pub mod cli;
+pub mod input;
 pub mod render;

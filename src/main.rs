@@ -1,3 +1,3 @@
 fn main() {
-    println!("dflint");
+    std::process::exit(dflint::cli::run());
 }

@@ -25,7 +25,10 @@ impl LineIndex {
                 line_starts.push(TextSize::from(i as u32 + 1));
             }
         }
-        LineIndex { line_starts, len: TextSize::of(text) }
+        LineIndex {
+            line_starts,
+            len: TextSize::of(text),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -40,13 +43,20 @@ impl LineIndex {
 
     /// Start offset of a zero-based line (clamped to the end of the text).
     pub fn line_start(&self, line: u32) -> TextSize {
-        self.line_starts.get(line as usize).copied().unwrap_or(self.len)
+        self.line_starts
+            .get(line as usize)
+            .copied()
+            .unwrap_or(self.len)
     }
 
     /// Byte range of a zero-based line, including its terminator.
     pub fn line_range(&self, line: u32) -> TextRange {
         let start = self.line_start(line);
-        let end = self.line_starts.get(line as usize + 1).copied().unwrap_or(self.len);
+        let end = self
+            .line_starts
+            .get(line as usize + 1)
+            .copied()
+            .unwrap_or(self.len);
         TextRange::new(start, end.max(start))
     }
 
@@ -54,7 +64,10 @@ impl LineIndex {
     pub fn line_col(&self, offset: TextSize) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_of(offset);
-        LineCol { line, col: u32::from(offset - self.line_start(line)) }
+        LineCol {
+            line,
+            col: u32::from(offset - self.line_start(line)),
+        }
     }
 
     /// Line and column in UTF-16 code units (LSP's default encoding).
@@ -79,7 +92,10 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        LineCol { line, col: text[start..end].chars().count() as u32 }
+        LineCol {
+            line,
+            col: text[start..end].chars().count() as u32,
+        }
     }
 
     /// Offset of a zero-based line and UTF-16 column; `None` when the line is past the end.
@@ -117,6 +133,9 @@ mod tests {
         assert_eq!(idx.line_col_chars(text, x), LineCol { line: 1, col: 6 });
         assert_eq!(idx.offset_utf16(text, LineCol { line: 1, col: 7 }), Some(x));
         assert_eq!(idx.offset_utf16(text, LineCol { line: 9, col: 0 }), None);
-        assert_eq!(idx.offset_utf16(text, LineCol { line: 0, col: 99 }), Some(TextSize::from(6)));
+        assert_eq!(
+            idx.offset_utf16(text, LineCol { line: 0, col: 99 }),
+            Some(TextSize::from(6))
+        );
     }
 }
