@@ -515,8 +515,10 @@ impl Engine {
             }
         }
 
-        // Labelled (final) images first: removing one prunes its untagged parents. Then what
-        // is left of the intermediates, newest first so children go before parents.
+        // Labelled (final) images first, then the intermediates this run committed, newest
+        // first so children go before parents. `noprune`: the engine would otherwise also
+        // delete untagged parents, which include cache images the run reused but did not
+        // make (someone's earlier build).
         let mut images = labelled.images.clone();
         images.extend(created.images.iter().rev().cloned());
         dedup(&mut images);
@@ -525,20 +527,14 @@ impl Engine {
             if labelled.images.contains(&id) {
                 if let Ok(inspect) = self.docker.inspect_image(&id).await {
                     for tag in inspect.repo_tags.unwrap_or_default() {
-                        let _ = self
-                            .docker
-                            .remove_image(
-                                &tag,
-                                None::<bollard::query_parameters::RemoveImageOptions>,
-                                None,
-                            )
-                            .await;
+                        let opts = RemoveImageOptionsBuilder::new().noprune(true).build();
+                        let _ = self.docker.remove_image(&tag, Some(opts), None).await;
                     }
                 }
             }
             let opts = RemoveImageOptionsBuilder::new()
                 .force(false)
-                .noprune(false)
+                .noprune(true)
                 .build();
             match self.docker.remove_image(&id, Some(opts), None).await {
                 Ok(_) => report.images.push(id),
