@@ -681,6 +681,16 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn closed_tcp_port_is_no_engine() {
+        // Loopback only; port 1 (tcpmux) is closed here, so the connection is refused.
+        let err = Engine::connect_to("tcp://127.0.0.1:1").await.unwrap_err();
+        assert!(err.is_no_engine(), "{err}");
+        assert!(err
+            .to_string()
+            .starts_with("no Docker engine at tcp://127.0.0.1:1; start one or set DOCKER_HOST"));
+    }
+
+    #[tokio::test]
     async fn missing_socket_is_no_engine() {
         let dir = tempfile::tempdir().unwrap();
         let addr = format!("unix://{}/docker.sock", dir.path().display());
