@@ -8,7 +8,8 @@
 # root, pidfile, log and socket, so it never touches a system daemon or /var/lib/docker.
 # No network: no bridge, no iptables/masquerading; builds are meant to run with network
 # mode `none`. Nothing is pulled: the base images `busybox:1.36` and `busybox:latest` are
-# built FROM scratch out of Debian's static busybox.
+# built FROM scratch out of Debian's static busybox (plus a stand-in `npm` script in
+# /usr/local/bin, see below).
 #
 # Needs (Debian): apt-get install -y docker.io busybox-static xz-utils
 #
@@ -107,6 +108,24 @@ build_base() {
     for applet in $("$BUSYBOX" --list); do
         [ "$applet" = busybox ] || ln -s busybox "$ctx/root/bin/$applet"
     done
+    # A stand-in npm, so Node-style fixtures (`RUN npm ci`) run offline: it installs nothing,
+    # but records what it was given, so a rerun is visible and its output depends on inputs.
+    mkdir -p "$ctx/root/usr/local/bin"
+    cat >"$ctx/root/usr/local/bin/npm" <<'NPM'
+#!/bin/sh
+# dflint test stand-in for npm (no registry can be reached). Not the real npm.
+case "$1" in
+ci | install | i)
+    [ -f package.json ] || { echo "npm ERR! no package.json in $(pwd)" >&2; exit 1; }
+    mkdir -p node_modules
+    md5sum package.json $( [ -f package-lock.json ] && echo package-lock.json ) >node_modules/.dflint-installed
+    echo "added $(wc -l <node_modules/.dflint-installed) stand-in packages"
+    ;;
+--version | -v) echo "10.0.0-dflint-stand-in" ;;
+*) echo "npm (stand-in) $*" ;;
+esac
+NPM
+    chmod 755 "$ctx/root/usr/local/bin/npm"
     printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$ctx/root/etc/passwd"
     printf 'root:x:0:\nnogroup:x:65534:\n' >"$ctx/root/etc/group"
     tar --numeric-owner --owner=0 --group=0 -C "$ctx/root" -cJf "$ctx/busybox.tar.xz" .

@@ -491,3 +491,80 @@ async fn no_engine_at_the_socket_is_a_clear_error() {
     assert!(err.is_no_engine(), "{err:?}");
     assert!(err.to_string().contains(&mute), "{err}");
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/engine")
+        .join(name)
+}
+
+/// Builds `dockerfile` of the node-app fixture, then again with one byte of a source file
+/// changed; returns both outcomes.
+async fn edit_and_rebuild(
+    engine: &Engine,
+    run_id: &str,
+    dockerfile: &str,
+) -> (BuildOutcome, BuildOutcome) {
+    let dir = fixture("node-app");
+    let ctx = || context_tar(&dir, dir.join(dockerfile)).unwrap();
+    let first = engine
+        .build(ctx(), dockerfile, &options(run_id))
+        .await
+        .unwrap();
+    assert!(first.ok, "{dockerfile}: {:?}\n{}", first.error, first.log);
+    let source = std::fs::read_to_string(dir.join("src/index.js")).unwrap();
+    let edited = source.replacen("hello", "hellO", 1);
+    assert_ne!(source, edited);
+    let second = engine
+        .build(
+            ctx().with_file("src/index.js", edited),
+            dockerfile,
+            &options(run_id),
+        )
+        .await
+        .unwrap();
+    assert!(
+        second.ok,
+        "{dockerfile}: {:?}\n{}",
+        second.error, second.log
+    );
+    (first, second)
+}
+
+fn npm_step(outcome: &BuildOutcome) -> StepStatus {
+    outcome
+        .steps
+        .iter()
+        .find(|s| s.instruction == "RUN npm ci")
+        .map(|s| s.status)
+        .expect("a RUN npm ci step")
+}
+
+#[tokio::test]
+async fn a_source_edit_reruns_npm_ci_only_before_the_fix() {
+    let Some(engine) = engine().await else { return };
+    let run = Run::new(&engine);
+
+    let (first, before) = edit_and_rebuild(&engine, &run.id, "Dockerfile").await;
+    assert!(first.log.contains("stand-in packages"), "{}", first.log);
+    assert_eq!(npm_step(&before), StepStatus::Ran, "{:?}", before.steps);
+
+    let (fixed_first, after) = edit_and_rebuild(&engine, &run.id, "Dockerfile.fixed").await;
+    assert_eq!(npm_step(&after), StepStatus::Cached, "{:?}", after.steps);
+    // Before: COPY . ., RUN npm ci and CMD run again; after: only COPY . . and CMD.
+    assert_eq!((before.counts().cached, before.counts().ran), (1, 3));
+    assert_eq!((after.counts().cached, after.counts().ran), (3, 2));
+
+    // The fix keeps the image configuration.
+    let original = engine
+        .inspect_config(first.image_id.as_deref().unwrap())
+        .await
+        .unwrap();
+    let fixed = engine
+        .inspect_config(fixed_first.image_id.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(original, fixed);
+    assert_eq!(original.working_dir, "/app");
+    run.finish().await;
+}
