@@ -57,13 +57,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: TextRange, content: impl Into<String>) -> Edit {
-        Edit { range, content: content.into() }
+        Edit {
+            range,
+            content: content.into(),
+        }
     }
     pub fn insert(offset: dflint_syntax::TextSize, content: impl Into<String>) -> Edit {
-        Edit { range: TextRange::empty(offset), content: content.into() }
+        Edit {
+            range: TextRange::empty(offset),
+            content: content.into(),
+        }
     }
     pub fn delete(range: TextRange) -> Edit {
-        Edit { range, content: String::new() }
+        Edit {
+            range,
+            content: String::new(),
+        }
     }
 }
 
@@ -116,7 +125,11 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
     let mut pos = 0usize;
     for e in sorted {
         let (start, end) = (usize::from(e.range.start()), usize::from(e.range.end()));
-        if start < pos || end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+        if start < pos
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
             return None;
         }
         out.push_str(&text[pos..start]);

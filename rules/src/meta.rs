@@ -47,6 +47,8 @@ pub struct RuleMeta {
     /// Equivalent BuildKit build-check names (`FromAsCasing`, ...).
     pub buildkit: &'static [&'static str],
     pub fix: FixKind,
+    /// Off-by-default rules run only when selected.
+    pub default_enabled: bool,
 }
 
 impl RuleMeta {

@@ -115,6 +115,7 @@ fn rules() -> Vec<RuleMeta> {
         hadolint: &[],
         buildkit: &[],
         fix,
+        default_enabled: true,
     };
     vec![
         RuleMeta {

@@ -11,6 +11,7 @@ mod kind;
 mod lexer;
 mod line_index;
 mod parser;
+pub mod validate;
 pub mod vars;
 mod words;
 

@@ -1,0 +1,444 @@
+//! The semantic model: built once per parse, the single place that resolves names. Stages and
+//! their names, base images, ARG/ENV definitions visible at each instruction, parser directives.
+//! Rules, hover, go-to-definition, rename and completion all ask it, so they cannot disagree.
+
+use dflint_syntax::ast::{Dockerfile, Instruction, Word};
+use dflint_syntax::{LineIndex, Parse, SyntaxKind, TextRange, TextSize};
+use std::collections::HashMap;
+
+/// ARGs BuildKit defines automatically (usable in FROM without a declaration).
+pub const AUTOMATIC_ARGS: &[&str] = &[
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+    "BUILDKIT_SYNTAX",
+];
+
+/// Predefined proxy ARGs: usable in RUN without a declaration.
+pub const PREDEFINED_ARGS: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "FTP_PROXY",
+    "ftp_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    /// An ARG before the first FROM: in scope for FROM lines only (unless redeclared).
+    GlobalArg,
+    Arg,
+    Env,
+}
+
+/// A variable definition.
+#[derive(Clone, Debug)]
+pub struct VarDef {
+    pub name: String,
+    pub name_range: TextRange,
+    /// The value as written (quotes kept); `None` for `ARG name` without a default.
+    pub value: Option<String>,
+    pub kind: VarKind,
+    /// Index of the defining instruction in [`Model::instructions`].
+    pub instr: usize,
+}
+
+/// A build stage.
+#[derive(Clone, Debug)]
+pub struct StageInfo {
+    pub index: usize,
+    /// Index of the FROM in [`Model::instructions`].
+    pub from: usize,
+    /// Index one past the stage's last instruction in [`Model::instructions`].
+    pub end: usize,
+    pub name: Option<Word>,
+    pub image: Option<Word>,
+    /// The image with global ARG defaults substituted.
+    pub image_resolved: Option<String>,
+    /// The earlier stage this one builds on (`FROM builder`).
+    pub base_stage: Option<usize>,
+}
+
+impl StageInfo {
+    pub fn name_lower(&self) -> Option<String> {
+        self.name.as_ref().map(|n| n.text.to_lowercase())
+    }
+}
+
+/// `# check=skip=...;error=...;experimental=...`
+#[derive(Clone, Debug, Default)]
+pub struct CheckDirective {
+    pub skip: Vec<String>,
+    pub skip_all: bool,
+    pub error: bool,
+    pub range: Option<TextRange>,
+}
+
+pub struct Model<'a> {
+    pub text: &'a str,
+    pub parse: &'a Parse,
+    pub tree: Dockerfile,
+    pub line_index: LineIndex,
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<StageInfo>,
+    /// ARGs before the first FROM.
+    pub global_args: Vec<VarDef>,
+    /// Every ARG/ENV definition, in file order.
+    pub defs: Vec<VarDef>,
+    pub check_directive: CheckDirective,
+    /// `# syntax=` value, if any.
+    pub syntax_directive: Option<String>,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(text: &'a str, parse: &'a Parse) -> Model<'a> {
+        let tree = parse.tree();
+        let escape = tree.escape_char();
+        let instructions: Vec<Instruction> = tree.instructions().collect();
+        let mut defs = Vec::new();
+        for (i, instr) in instructions.iter().enumerate() {
+            let kind = match instr.kind() {
+                SyntaxKind::ARG_INSTR => VarKind::Arg,
+                SyntaxKind::ENV_INSTR => VarKind::Env,
+                _ => continue,
+            };
+            if kind == VarKind::Arg {
+                for d in instr.arg_decls() {
+                    if let Some(name) = d.name() {
+                        defs.push(VarDef {
+                            name: name.text,
+                            name_range: name.range,
+                            value: d.default().map(|v| v.text),
+                            kind,
+                            instr: i,
+                        });
+                    }
+                }
+            } else {
+                for kv in instr.key_values() {
+                    if let Some(key) = kv.key() {
+                        defs.push(VarDef {
+                            name: key.text,
+                            name_range: key.range,
+                            value: kv.value().map(|v| v.text),
+                            kind,
+                            instr: i,
+                        });
+                    }
+                }
+            }
+        }
+        let first_from = instructions
+            .iter()
+            .position(|i| i.kind() == SyntaxKind::FROM_INSTR)
+            .unwrap_or(instructions.len());
+        for d in defs.iter_mut().filter(|d| d.instr < first_from) {
+            d.kind = VarKind::GlobalArg;
+        }
+        let global_args: Vec<VarDef> = defs
+            .iter()
+            .filter(|d| d.kind == VarKind::GlobalArg)
+            .cloned()
+            .collect();
+
+        let mut stages: Vec<StageInfo> = Vec::new();
+        for (i, instr) in instructions.iter().enumerate() {
+            if instr.kind() != SyntaxKind::FROM_INSTR {
+                continue;
+            }
+            if let Some(last) = stages.last_mut() {
+                last.end = i;
+            }
+            let image = instr.image();
+            let image_resolved = image
+                .as_ref()
+                .map(|w| expand(&w.text, &|name| global_value(&global_args, name)));
+            let base_stage = image_resolved.as_ref().and_then(|img| {
+                let lower = img.to_lowercase();
+                stages
+                    .iter()
+                    .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+            });
+            stages.push(StageInfo {
+                index: stages.len(),
+                from: i,
+                end: instructions.len(),
+                name: instr.stage_name(),
+                image,
+                image_resolved,
+                base_stage,
+            });
+        }
+
+        let mut check_directive = CheckDirective::default();
+        let mut syntax_directive = None;
+        for d in tree.directives() {
+            match d.name().as_str() {
+                "check" => check_directive = parse_check_directive(&d.value(), d.range()),
+                "syntax" => syntax_directive = Some(d.value()),
+                _ => {}
+            }
+        }
+
+        Model {
+            text,
+            parse,
+            tree,
+            line_index: LineIndex::new(text),
+            escape,
+            instructions,
+            stages,
+            global_args,
+            defs,
+            check_directive,
+            syntax_directive,
+        }
+    }
+
+    /// The instruction whose range contains `offset` (top level).
+    pub fn instruction_at(&self, offset: TextSize) -> Option<usize> {
+        let i = self
+            .instructions
+            .partition_point(|ins| ins.range().end() <= offset);
+        (i < self.instructions.len() && self.instructions[i].range().contains_inclusive(offset))
+            .then_some(i)
+    }
+
+    /// The stage an instruction belongs to.
+    pub fn stage_of(&self, instr: usize) -> Option<usize> {
+        self.stages.iter().rposition(|s| s.from <= instr)
+    }
+
+    /// A stage by `--from=` / `FROM` reference: a name (case-insensitive) or a numeric index.
+    pub fn stage_by_ref(&self, reference: &str) -> Option<usize> {
+        let lower = reference.to_lowercase();
+        self.stages
+            .iter()
+            .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+            .or_else(|| {
+                reference
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < self.stages.len())
+            })
+    }
+
+    /// Definitions visible at instruction `instr` (before it runs), latest definition per name
+    /// last: ARG and ENV of its stage and of the stages it builds on (ENV only), global ARGs for
+    /// FROM lines, and global ARGs redeclared in the stage.
+    pub fn visible_defs(&self, instr: usize) -> Vec<&VarDef> {
+        let Some(stage) = self.stage_of(instr) else {
+            return self.defs.iter().filter(|d| d.instr < instr).collect();
+        };
+        if self.stages[stage].from == instr {
+            return self.global_args.iter().collect();
+        }
+        let mut out: Vec<&VarDef> = Vec::new();
+        // ENV of base stages carries over into the image config.
+        let mut chain = Vec::new();
+        let mut s = self.stages[stage].base_stage;
+        while let Some(b) = s {
+            if chain.contains(&b) {
+                break;
+            }
+            chain.push(b);
+            s = self.stages[b].base_stage;
+        }
+        for &b in chain.iter().rev() {
+            let st = &self.stages[b];
+            out.extend(
+                self.defs
+                    .iter()
+                    .filter(|d| d.kind == VarKind::Env && d.instr > st.from && d.instr < st.end),
+            );
+        }
+        let st = &self.stages[stage];
+        out.extend(
+            self.defs
+                .iter()
+                .filter(|d| d.instr > st.from && d.instr < instr),
+        );
+        out
+    }
+
+    /// The value a variable has at `instr`, as far as the Dockerfile says (quotes removed,
+    /// references expanded). `None` when undefined or defined without a value.
+    pub fn value_at(&self, instr: usize, name: &str) -> Option<String> {
+        let defs = self.visible_defs(instr);
+        let def = defs.iter().rev().find(|d| d.name == name)?;
+        match &def.value {
+            Some(v) => Some(expand(&unquote(v), &|n| {
+                if n == name {
+                    None
+                } else {
+                    self.value_at(def.instr, n)
+                }
+            })),
+            // `ARG name` in a stage takes the global default.
+            None if def.kind == VarKind::Arg => global_value(&self.global_args, name),
+            None => None,
+        }
+    }
+
+    /// 1-based line number of an offset (for messages).
+    pub fn line_of(&self, offset: TextSize) -> u32 {
+        self.line_index.line_of(offset) + 1
+    }
+}
+
+fn global_value(globals: &[VarDef], name: &str) -> Option<String> {
+    globals
+        .iter()
+        .rev()
+        .find(|d| d.name == name)
+        .and_then(|d| d.value.as_deref())
+        .map(unquote)
+}
+
+fn parse_check_directive(value: &str, range: TextRange) -> CheckDirective {
+    let mut cd = CheckDirective {
+        range: Some(range),
+        ..Default::default()
+    };
+    let value = value.split(' ').next().unwrap_or("");
+    for part in value.split(';') {
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
+        match k.trim() {
+            "skip" => {
+                for name in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    if name == "all" {
+                        cd.skip_all = true;
+                    }
+                    cd.skip.push(name.to_string());
+                }
+            }
+            "error" => cd.error = v.trim().eq_ignore_ascii_case("true"),
+            _ => {}
+        }
+    }
+    cd
+}
+
+/// Removes shell-style quotes (`"a b"` -> `a b`, `'x'` -> `x`) and backslash escapes.
+pub fn unquote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut quote: Option<char> = None;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), c) => out.push(c),
+            (_, '\\') => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '"') => quote = None,
+            (_, c) => out.push(c),
+        }
+    }
+    out
+}
+
+/// Expands `$v`, `${v}`, `${v:-x}`, `${v-x}`, `${v:+x}`, `${v+x}` with `lookup`; other
+/// modifiers yield the plain value. Unset variables expand to nothing, as in BuildKit.
+pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let refs = dflint_syntax::vars::references(text, '\\');
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    // Nested references come before their outer one; keep only outermost ones.
+    let mut outer: Vec<&dflint_syntax::vars::VarRef> = Vec::new();
+    for r in &refs {
+        outer.retain(|o| !(r.range.start <= o.range.start && o.range.end <= r.range.end));
+        outer.push(r);
+    }
+    outer.sort_by_key(|r| r.range.start);
+    for r in outer {
+        if r.range.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..r.range.start]);
+        let value = lookup(&r.name);
+        use dflint_syntax::vars::Modifier;
+        let v = match &r.modifier {
+            Modifier::None => value.unwrap_or_default(),
+            Modifier::Op { op, word } => {
+                let word = expand(word, lookup);
+                match op.as_str() {
+                    ":-" => value.filter(|v| !v.is_empty()).unwrap_or(word),
+                    "-" => value.unwrap_or(word),
+                    ":+" => value
+                        .filter(|v| !v.is_empty())
+                        .map(|_| word)
+                        .unwrap_or_default(),
+                    "+" => value.map(|_| word).unwrap_or_default(),
+                    _ => value.unwrap_or_default(),
+                }
+            }
+        };
+        out.push_str(&v);
+        pos = r.range.end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Counts instructions by keyword (for messages and statistics).
+pub fn keyword_counts(model: &Model) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for i in &model.instructions {
+        *m.entry(i.name()).or_default() += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_stages_and_variables() {
+        let text = "ARG BASE=alpine\nARG TAG\nFROM ${BASE}:${TAG:-3} AS Build\nARG BASE\nENV X=1\nENV Y=\"$X two\" Z=$Y\nFROM build\nRUN echo\n";
+        let parse = dflint_syntax::parse(text);
+        let m = Model::new(text, &parse);
+        assert_eq!(m.stages.len(), 2);
+        assert_eq!(m.stages[0].image_resolved.as_deref(), Some("alpine:3"));
+        assert_eq!(m.stages[1].base_stage, Some(0));
+        assert_eq!(m.stage_by_ref("BUILD"), Some(0));
+        assert_eq!(m.stage_by_ref("1"), Some(1));
+        let run = m.instructions.len() - 1;
+        assert_eq!(m.value_at(run, "Y").as_deref(), Some("1 two"));
+        assert_eq!(
+            m.value_at(5, "Z"),
+            None,
+            "same-instruction values are not visible"
+        );
+        assert_eq!(m.value_at(4, "BASE").as_deref(), Some("alpine"));
+        assert_eq!(
+            m.value_at(run, "BASE"),
+            None,
+            "ARG does not carry into a child stage"
+        );
+    }
+
+    #[test]
+    fn unquotes_and_expands() {
+        assert_eq!(unquote(r#""a b"'c'\d"#), "a bcd");
+        let lookup = |n: &str| (n == "A").then(|| "x".to_string());
+        assert_eq!(expand("$A-${B:-d}-${A:+y}", &lookup), "x-d-y");
+    }
+}

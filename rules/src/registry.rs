@@ -1,0 +1,55 @@
+//! The list of rules. Adding a rule: write `rules/src/rules/<name>.rs` and add one line here.
+
+use crate::rule::Rule;
+use crate::rules::*;
+use crate::RuleMeta;
+
+static RULES: &[&dyn Rule] = &[&syntax_error::SyntaxErrorRule, &from_first::FromFirst];
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// A rule by code (`DF002`, case-insensitive) or name (`from-first`).
+pub fn lookup(code_or_name: &str) -> Option<&'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let metas: Vec<_> = all().iter().map(|r| r.meta()).collect();
+        for (i, m) in metas.iter().enumerate() {
+            assert!(
+                m.code.len() == 5
+                    && m.code.starts_with("DF")
+                    && m.code[2..].chars().all(|c| c.is_ascii_digit()),
+                "{}",
+                m.code
+            );
+            assert!(
+                m.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                m.name
+            );
+            assert!(
+                !m.summary.is_empty() && m.docs.contains("## What it does"),
+                "{} needs docs",
+                m.name
+            );
+            for other in &metas[i + 1..] {
+                assert_ne!(m.code, other.code);
+                assert_ne!(m.name, other.name);
+            }
+        }
+    }
+}

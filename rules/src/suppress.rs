@@ -1,0 +1,195 @@
+//! Suppression comments: ours, hadolint's and BuildKit's, so that a project can migrate without
+//! editing its Dockerfiles.
+//!
+//! - `# dflint ignore=CODE-or-name[,...]` in the comment block above an instruction;
+//!   `# dflint global ignore=...` anywhere for the whole file.
+//! - `# hadolint ignore=DL3006,...` / `# hadolint global ignore=...`, through each rule's
+//!   hadolint equivalents.
+//! - BuildKit's `# check=skip=RuleName,...` directive (whole file) and the same comment above an
+//!   instruction (that instruction only), through each rule's BuildKit equivalents.
+
+use crate::model::Model;
+use crate::registry;
+use crate::{Diagnostic, RuleMeta};
+use dflint_syntax::{SyntaxKind, TextRange};
+
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    /// Codes of the rules this suppresses.
+    pub codes: Vec<&'static str>,
+    /// The comment that says so.
+    pub range: TextRange,
+    /// Index of the instruction it applies to; `None` for the whole file.
+    pub instr: Option<usize>,
+    /// Names in the comment that match no rule (reported by `unused-suppression`).
+    pub unknown: Vec<String>,
+}
+
+enum Tool {
+    Dflint,
+    Hadolint,
+    Buildkit,
+}
+
+fn codes_for(tool: &Tool, name: &str) -> Vec<&'static RuleMeta> {
+    let rules = registry::all().iter().map(|r| r.meta());
+    match tool {
+        Tool::Dflint => registry::lookup(name).into_iter().collect(),
+        Tool::Hadolint => rules
+            .filter(|m| m.hadolint.iter().any(|h| h.eq_ignore_ascii_case(name)))
+            .collect(),
+        Tool::Buildkit => rules.filter(|m| m.buildkit.contains(&name)).collect(),
+    }
+}
+
+/// Parses one comment: `(global, tool, names)`.
+fn parse_comment(text: &str) -> Option<(bool, Tool, Vec<String>)> {
+    let body = text.strip_prefix('#')?.trim();
+    let (tool, rest) = if let Some(r) = body.strip_prefix("dflint") {
+        (Tool::Dflint, r.trim_start_matches(':'))
+    } else if let Some(r) = body.strip_prefix("hadolint") {
+        (Tool::Hadolint, r)
+    } else if let Some(r) = body.strip_prefix("check") {
+        let r = r.trim_start().strip_prefix('=')?;
+        let list = r.split([' ', ';']).find_map(|p| p.strip_prefix("skip="))?;
+        return Some((
+            false,
+            Tool::Buildkit,
+            list.split(',').map(|s| s.trim().to_string()).collect(),
+        ));
+    } else {
+        return None;
+    };
+    let rest = rest.trim();
+    let (global, rest) = match rest.strip_prefix("global") {
+        Some(r) => (true, r.trim()),
+        None => (false, rest),
+    };
+    let list = rest
+        .strip_prefix("ignore")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
+    let list = list.split_whitespace().next().unwrap_or("");
+    Some((
+        global,
+        tool,
+        list.split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim().to_string())
+            .collect(),
+    ))
+}
+
+/// Every suppression in the file.
+pub fn collect(model: &Model) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    let cd = &model.check_directive;
+    if let Some(range) = cd.range {
+        let mut codes = Vec::new();
+        let mut unknown = Vec::new();
+        for name in &cd.skip {
+            if name == "all" {
+                codes.extend(
+                    registry::all()
+                        .iter()
+                        .map(|r| r.meta())
+                        .filter(|m| !m.buildkit.is_empty())
+                        .map(|m| m.code),
+                );
+                continue;
+            }
+            let found = codes_for(&Tool::Buildkit, name);
+            if found.is_empty() {
+                unknown.push(name.clone());
+            }
+            codes.extend(found.iter().map(|m| m.code));
+        }
+        if !codes.is_empty() || !unknown.is_empty() {
+            out.push(Suppression {
+                codes,
+                range,
+                instr: None,
+                unknown,
+            });
+        }
+    }
+    for tok in model
+        .tree
+        .syntax()
+        .children_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
+        if tok.kind() != SyntaxKind::COMMENT {
+            continue;
+        }
+        let Some((global, tool, names)) = parse_comment(tok.text()) else {
+            continue;
+        };
+        let mut codes = Vec::new();
+        let mut unknown = Vec::new();
+        for name in names {
+            let found = codes_for(&tool, &name);
+            if found.is_empty() {
+                unknown.push(name);
+            }
+            codes.extend(found.iter().map(|m| m.code));
+        }
+        let instr = if global {
+            None
+        } else {
+            // The next instruction after the comment.
+            let after = tok.text_range().end();
+            match model
+                .instructions
+                .iter()
+                .position(|i| i.range().start() >= after)
+            {
+                Some(i) => Some(i),
+                None => continue,
+            }
+        };
+        out.push(Suppression {
+            codes,
+            range: tok.text_range(),
+            instr,
+            unknown,
+        });
+    }
+    out
+}
+
+/// Drops suppressed diagnostics; returns, for each suppression, whether it was used.
+pub fn apply(model: &Model, sups: &[Suppression], diags: &mut Vec<Diagnostic>) -> Vec<bool> {
+    let mut used = vec![false; sups.len()];
+    diags.retain(|d| {
+        let instr = model.instruction_at(d.range.start());
+        let mut keep = true;
+        for (i, s) in sups.iter().enumerate() {
+            if s.codes.contains(&d.code) && (s.instr.is_none() || s.instr == instr) {
+                used[i] = true;
+                keep = false;
+            }
+        }
+        keep
+    });
+    used
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_dialects() {
+        let (g, _, n) = parse_comment("# dflint ignore=from-first,DF004").unwrap();
+        assert!(!g);
+        assert_eq!(n, ["from-first", "DF004"]);
+        let (g, _, n) = parse_comment("# hadolint global ignore=DL3006").unwrap();
+        assert!(g);
+        assert_eq!(n, ["DL3006"]);
+        let (_, _, n) = parse_comment("# check=skip=JSONArgsRecommended // why").unwrap();
+        assert_eq!(n, ["JSONArgsRecommended"]);
+        assert!(parse_comment("# just a comment").is_none());
+    }
+}
