@@ -62,6 +62,21 @@ fn options(run_id: &str) -> BuildOptions {
     o
 }
 
+/// Writes `files` into a fresh folder and builds its `Dockerfile` for `run_id`.
+async fn build_files(
+    engine: &Engine,
+    run_id: &str,
+    files: &[(&str, &str)],
+) -> (tempfile::TempDir, BuildOutcome) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    let out = engine
+        .build(context(dir.path()), "Dockerfile", &options(run_id))
+        .await
+        .unwrap();
+    (dir, out)
+}
+
 fn statuses(outcome: &BuildOutcome) -> Vec<(String, StepStatus)> {
     outcome
         .steps
@@ -101,18 +116,15 @@ async fn connect_and_build_a_trivial_image() {
     let Some(engine) = engine().await else { return };
     assert!(!engine.api_version().is_empty());
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
+    let (_dir, out) = build_files(
+        &engine,
+        &run.id,
         &[(
             "Dockerfile",
             "FROM busybox:1.36\nRUN echo hi > /x\nCMD [\"cat\",\"/x\"]\n",
         )],
-    );
-    let out = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+    )
+    .await;
     assert!(out.ok, "build failed: {:?}\n{}", out.error, out.log);
     let id = out.image_id.clone().unwrap();
     assert!(id.starts_with("sha256:"), "{id}");
@@ -143,18 +155,10 @@ async fn connect_and_build_a_trivial_image() {
 async fn builds_run_without_network_by_default() {
     let Some(engine) = engine().await else { return };
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        &[(
+    let (_dir, out) = build_files(&engine, &run.id, &[(
             "Dockerfile",
             "FROM busybox:1.36\nRUN ls /sys/class/net > /ifaces && cat /ifaces && test \"$(cat /ifaces)\" = lo\n",
-        )],
-    );
-    let out = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+        )]).await;
     assert!(
         out.ok,
         "only the loopback interface expected: {:?}\n{}",
@@ -167,21 +171,13 @@ async fn builds_run_without_network_by_default() {
 async fn a_missing_copy_source_fails_and_is_named() {
     let Some(engine) = engine().await else { return };
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        &[
+    let (_dir, out) = build_files(&engine, &run.id, &[
             (
                 "Dockerfile",
                 "FROM busybox:1.36\nRUN echo before > /b\nCOPY present.txt /\nCOPY missing.txt /\nRUN echo never\n",
             ),
             ("present.txt", "here\n"),
-        ],
-    );
-    let out = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+        ]).await;
     assert!(!out.ok);
     assert!(!out.timed_out);
     let error = out.error.clone().unwrap();
@@ -218,19 +214,16 @@ async fn a_missing_copy_source_fails_and_is_named() {
 async fn a_file_excluded_by_dockerignore_is_not_sent() {
     let Some(engine) = engine().await else { return };
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
+    let (_dir, out) = build_files(
+        &engine,
+        &run.id,
         &[
             ("Dockerfile", "FROM busybox:1.36\nCOPY secret.env /\n"),
             ("secret.env", "TOKEN=1\n"),
             (".dockerignore", "*.env\n"),
         ],
-    );
-    let out = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+    )
+    .await;
     assert!(!out.ok, "{}", out.log);
     assert!(out.error.unwrap().contains("secret.env"));
     run.finish().await;
@@ -240,21 +233,13 @@ async fn a_file_excluded_by_dockerignore_is_not_sent() {
 async fn a_rebuild_reports_cached_steps_and_what_ran_again() {
     let Some(engine) = engine().await else { return };
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        &[
+    let (dir, first) = build_files(&engine, &run.id, &[
             (
                 "Dockerfile",
                 "FROM busybox:1.36\nRUN echo deps > /deps\nCOPY app.txt /app/\nRUN cat /app/app.txt > /out\nCMD [\"cat\",\"/out\"]\n",
             ),
             ("app.txt", "v1\n"),
-        ],
-    );
-    let first = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+        ]).await;
     assert!(first.ok, "{:?}\n{}", first.error, first.log);
     assert_eq!(first.counts().ran, 4, "{:?}", first.steps);
 
@@ -347,12 +332,7 @@ async fn a_build_that_runs_too_long_is_abandoned_and_cleaned_up() {
 async fn the_engine_rejects_a_bad_dockerfile_as_an_outcome() {
     let Some(engine) = engine().await else { return };
     let run = Run::new(&engine);
-    let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), &[("Dockerfile", "RUN echo no base\n")]);
-    let out = engine
-        .build(context(dir.path()), "Dockerfile", &options(&run.id))
-        .await
-        .unwrap();
+    let (_dir, out) = build_files(&engine, &run.id, &[("Dockerfile", "RUN echo no base\n")]).await;
     assert!(!out.ok);
     let error = out.error.unwrap();
     // The classic builder's words for a Dockerfile that does not start with FROM.
