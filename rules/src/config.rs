@@ -97,6 +97,11 @@ impl Settings {
             .unwrap_or(meta.severity)
     }
 
+    /// Turns a rule on (e.g. an off-by-default rule asked for on the command line).
+    pub fn enable(&mut self, code: &'static str) {
+        self.enabled.insert(code, true);
+    }
+
     /// Applies `select` (replaces the default set), then `ignore`, then severities.
     pub fn apply(
         &mut self,

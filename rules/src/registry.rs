@@ -4,7 +4,16 @@ use crate::rule::Rule;
 use crate::rules::*;
 use crate::RuleMeta;
 
-static RULES: &[&dyn Rule] = &[&syntax_error::SyntaxErrorRule, &from_first::FromFirst];
+#[rustfmt::skip]
+static RULES: &[&dyn Rule] = &[
+    // -- syntax and founding rules (DF001-DF009) --
+    &syntax_error::SyntaxErrorRule,
+    &from_first::FromFirst,
+    &unused_suppression::UnusedSuppression,
+    // -- BuildKit build checks (DF010-DF039) --
+    // -- hadolint DL3000-DL3029 (DF040-DF079) --
+    // -- hadolint DL3030-DL4006 (DF080-DF119) --
+];
 
 /// Every rule, in code order.
 pub fn all() -> &'static [&'static dyn Rule] {

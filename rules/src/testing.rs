@@ -51,7 +51,8 @@ fn indent(text: &str) -> String {
         .join("\n")
 }
 
-/// Runs only the named rule (enabled even if off by default) over `text`.
+/// Runs every default rule plus the named one over `text` (so suppressions behave as in real
+/// use), and returns the named rule's diagnostics.
 pub fn run_rule(
     name: &str,
     text: &str,
@@ -59,12 +60,12 @@ pub fn run_rule(
 ) -> Vec<crate::Diagnostic> {
     let meta = registry::lookup(name).unwrap_or_else(|| panic!("no rule {name}"));
     let mut settings = Settings::default();
-    settings
-        .apply(Some(&[meta.code.to_string()]), &[], &Default::default())
-        .unwrap();
+    settings.enable(meta.code);
     let parse = dflint_syntax::parse(text);
     let model = Model::new(text, &parse);
-    crate::check(&model, build_context, &settings)
+    let mut diags = crate::check(&model, build_context, &settings);
+    diags.retain(|d| d.code == meta.code);
+    diags
 }
 
 /// Snapshot test of a rule over `rules/fixtures/<name>.Dockerfile`, or, for rules that need a

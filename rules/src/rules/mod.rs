@@ -1,5 +1,14 @@
 //! One file per rule. Each file: the rule's docs (its doc comment), its metadata, its check, and
-//! its tests next to it (fixture in `rules/fixtures/<name>.Dockerfile`, snapshot in `snapshots/`).
+//! its test next to it (fixture in `rules/fixtures/<name>.Dockerfile` or `rules/fixtures/<name>/`,
+//! snapshot in `rules/fixtures/snapshots/<name>.snap`).
+//!
+//! Codes: DF001-DF009 syntax and the founding rules, DF010-DF039 BuildKit's build checks,
+//! DF040-DF119 hadolint's rules, DF120+ our own.
 
+// -- syntax and founding rules (DF001-DF009) --
 pub mod from_first;
 pub mod syntax_error;
+pub mod unused_suppression;
+// -- BuildKit build checks (DF010-DF039) --
+// -- hadolint DL3000-DL3029 (DF040-DF079) --
+// -- hadolint DL3030-DL4006 (DF080-DF119) --

@@ -28,7 +28,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Syntax,
     summary: "BuildKit rejects this Dockerfile",
     docs: SyntaxErrorRule::DOCS,
-    hadolint: &["DL1000"],
+    hadolint: &["DL1000", "DL3043"],
     buildkit: &[],
     fix: FixKind::None,
     default_enabled: true,
