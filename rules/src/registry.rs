@@ -13,6 +13,9 @@ static RULES: &[&dyn Rule] = &[
     // -- BuildKit build checks (DF010-DF039) --
     // -- hadolint DL3000-DL3029 (DF040-DF079) --
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
+    &yum_missing_assume_yes::YumMissingAssumeYes,
+    &zypper_missing_non_interactive::ZypperMissingNonInteractive,
+    &dnf_missing_assume_yes::DnfMissingAssumeYes,
 ];
 
 /// Every rule, in code order.

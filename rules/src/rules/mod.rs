@@ -12,3 +12,7 @@ pub mod unused_suppression;
 // -- BuildKit build checks (DF010-DF039) --
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 // -- hadolint DL3030-DL4006 (DF080-DF119) --
+pub mod dnf_missing_assume_yes;
+pub(crate) mod run_commands;
+pub mod yum_missing_assume_yes;
+pub mod zypper_missing_non_interactive;

@@ -1,0 +1,244 @@
+//! Helpers shared by the rules that read the commands of RUN instructions (package managers,
+//! download tools): which RUNs a stage runs, the subcommand of a tool, cache mounts, and the
+//! three checks that several package managers share (a missing "yes" switch, a cache left in the
+//! layer, a package without a version). Not a rule itself.
+
+use crate::model::Model;
+use crate::prelude::*;
+use crate::shell::{self, Command, ShellWord};
+
+/// A RUN instruction, top level or an `ONBUILD RUN` trigger, with the commands it runs.
+pub(crate) struct Run {
+    /// Index of the (top-level) instruction in [`Model::instructions`].
+    pub index: usize,
+    pub instr: Instruction,
+    pub commands: Vec<Command>,
+}
+
+impl Run {
+    /// `--mount=type=cache` targets of this RUN.
+    pub fn cache_targets(&self) -> Vec<String> {
+        self.instr
+            .flags()
+            .filter(|f| f.name() == "mount")
+            .filter_map(|f| f.unquoted_value())
+            .filter_map(|v| {
+                let mut is_cache = false;
+                let mut target = None;
+                for part in v.split(',') {
+                    let (k, val) = part.split_once('=').unwrap_or((part, ""));
+                    match k.trim() {
+                        "type" => is_cache = val.trim() == "cache",
+                        "target" | "dst" | "destination" => target = Some(val.trim().to_string()),
+                        _ => {}
+                    }
+                }
+                target.filter(|_| is_cache)
+            })
+            .collect()
+    }
+
+    /// True if a cache mount's target contains one of `dirs` (`/var/cache/yum`, ...).
+    pub fn has_cache_mount(&self, dirs: &[&str]) -> bool {
+        self.cache_targets()
+            .iter()
+            .any(|t| dirs.iter().any(|d| t.trim_end_matches('/').contains(d)))
+    }
+
+    /// True if the RUN is in shell form (or heredocs), not exec form.
+    pub fn is_shell_form(&self) -> bool {
+        self.instr.exec_form().is_none()
+    }
+}
+
+/// Every RUN of the file, ONBUILD RUN triggers included, in file order.
+pub(crate) fn runs(model: &Model) -> Vec<Run> {
+    let mut out = Vec::new();
+    for (index, instr) in model.instructions.iter().enumerate() {
+        let instr = match instr.kind() {
+            SyntaxKind::RUN_INSTR => instr.clone(),
+            SyntaxKind::ONBUILD_INSTR => match instr.trigger() {
+                Some(t) if t.kind() == SyntaxKind::RUN_INSTR => t,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let commands = shell::commands(&instr);
+        out.push(Run {
+            index,
+            instr,
+            commands,
+        });
+    }
+    out
+}
+
+/// True if `cmd` runs one of `programs` (by name without a path).
+pub(crate) fn is_program(cmd: &Command, programs: &[&str]) -> bool {
+    cmd.program().is_some_and(|p| programs.contains(&p))
+}
+
+/// The first positional argument of `cmd` that is one of `verbs` (the subcommand).
+pub(crate) fn verb<'c>(cmd: &'c Command, verbs: &[&str]) -> Option<&'c ShellWord> {
+    cmd.positional().find(|w| verbs.contains(&w.text.as_str()))
+}
+
+/// The range from the program word to `last` (e.g. `yum install`).
+pub(crate) fn span(cmd: &Command, last: &ShellWord) -> TextRange {
+    cmd.words
+        .first()
+        .map_or(last.range, |w| w.range.cover(last.range))
+}
+
+/// The positional arguments after the subcommand `verb` (the packages of an install).
+pub(crate) fn operands<'c>(
+    cmd: &'c Command,
+    verb: &'c ShellWord,
+) -> impl Iterator<Item = &'c ShellWord> {
+    cmd.positional()
+        .filter(move |w| w.range.start() > verb.range.start())
+}
+
+/// A package manager's install subcommand without its "yes" switch: one diagnostic at the
+/// subcommand, with a safe fix that adds `yes` after it.
+pub(crate) fn check_missing_yes(
+    meta: &'static RuleMeta,
+    model: &Model,
+    programs: &[&str],
+    verbs: &[&str],
+    yes_flags: &[&str],
+    yes: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for run in runs(model) {
+        for cmd in &run.commands {
+            if !is_program(cmd, programs) || cmd.has_flag(yes_flags) {
+                continue;
+            }
+            let Some(v) = verb(cmd, verbs) else { continue };
+            let program = cmd.program().unwrap_or_default();
+            out.push(
+                Diagnostic::new(
+                    meta,
+                    span(cmd, v),
+                    format!(
+                        "`{program} {}` without `{yes}` waits for an answer that never comes",
+                        v.text
+                    ),
+                )
+                .with_fix(Fix {
+                    message: format!("Add `{yes}`"),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit::insert(v.range.end(), format!(" {yes}"))],
+                }),
+            );
+        }
+    }
+}
+
+/// What a "clean the cache" check looks for.
+pub(crate) struct CacheClean<'a> {
+    pub programs: &'a [&'a str],
+    /// Subcommands that fill the cache.
+    pub install_verbs: &'a [&'a str],
+    /// True for a command that cleans the cache.
+    pub is_clean: &'a dyn Fn(&Command) -> bool,
+    /// Cache folders: a cache mount on one of them, or `rm` of one of them, keeps the layer clean.
+    pub cache_dirs: &'a [&'a str],
+    /// The command the fix appends (`yum clean all`).
+    pub clean_command: &'a str,
+}
+
+/// True for `rm` of a path containing one of `dirs`.
+pub(crate) fn removes_dir(cmd: &Command, dirs: &[&str]) -> bool {
+    is_program(cmd, &["rm"])
+        && cmd
+            .positional()
+            .any(|w| dirs.iter().any(|d| w.text.contains(d)))
+}
+
+/// An install whose RUN does not clean the cache after it: one diagnostic at the last install,
+/// with a safe fix that appends the clean command right after it (when it is joined to what
+/// follows by `&&`, `;` or a new line, not by a pipe or `||`).
+pub(crate) fn check_cache_clean(
+    meta: &'static RuleMeta,
+    model: &Model,
+    spec: &CacheClean,
+    out: &mut Vec<Diagnostic>,
+) {
+    for run in runs(model) {
+        if run.has_cache_mount(spec.cache_dirs) {
+            continue;
+        }
+        let cmds = &run.commands;
+        let last_install = cmds
+            .iter()
+            .rposition(|c| is_program(c, spec.programs) && verb(c, spec.install_verbs).is_some());
+        let Some(i) = last_install else { continue };
+        let cleaned = cmds[i + 1..]
+            .iter()
+            .any(|c| (spec.is_clean)(c) || removes_dir(c, spec.cache_dirs));
+        if cleaned {
+            continue;
+        }
+        let cmd = &cmds[i];
+        let v = verb(cmd, spec.install_verbs).expect("found above");
+        let mut d = Diagnostic::new(
+            meta,
+            span(cmd, v),
+            format!(
+                "`{} {}` leaves its cache in the layer: add `{}` in the same RUN",
+                cmd.program().unwrap_or_default(),
+                v.text,
+                spec.clean_command
+            ),
+        );
+        let next_sep = cmds.get(i + 1).and_then(|c| c.separator.as_deref());
+        let joins_cleanly = !matches!(cmd.separator.as_deref(), Some("|") | Some("&"))
+            && matches!(next_sep, None | Some("&&") | Some(";") | Some("\n"));
+        if let (true, Some(last)) = (joins_cleanly, cmd.words.last()) {
+            d = d.with_fix(Fix {
+                message: format!("Append `&& {}`", spec.clean_command),
+                applicability: Applicability::Safe,
+                edits: vec![Edit::insert(
+                    last.range.end(),
+                    format!(" && {}", spec.clean_command),
+                )],
+            });
+        }
+        out.push(d);
+    }
+}
+
+/// Every package of an install subcommand that `pinned` says has no version; variables are
+/// left alone (their value may carry the version). One diagnostic per package word.
+pub(crate) fn check_unpinned(
+    meta: &'static RuleMeta,
+    model: &Model,
+    programs: &[&str],
+    install_verbs: &[&str],
+    pinned: &dyn Fn(&str) -> bool,
+    hint: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for run in runs(model) {
+        for cmd in &run.commands {
+            if !is_program(cmd, programs) {
+                continue;
+            }
+            let Some(v) = verb(cmd, install_verbs) else {
+                continue;
+            };
+            for pkg in operands(cmd, v) {
+                if pkg.raw.contains('$') || pkg.text.contains('/') || pinned(&pkg.text) {
+                    continue;
+                }
+                out.push(Diagnostic::new(
+                    meta,
+                    pkg.range,
+                    format!("`{}` has no version: {hint}", pkg.text),
+                ));
+            }
+        }
+    }
+}
