@@ -11,6 +11,14 @@ static RULES: &[&dyn Rule] = &[
     &from_first::FromFirst,
     &unused_suppression::UnusedSuppression,
     // -- BuildKit build checks (DF010-DF039) --
+    &stage_name_casing::StageNameCasing,
+    &from_as_casing::FromAsCasing,
+    &empty_continuation_line::EmptyContinuationLine,
+    &inconsistent_instruction_casing::InconsistentInstructionCasing,
+    &duplicate_stage_name::DuplicateStageName,
+    &reserved_stage_name::ReservedStageName,
+    &json_args_recommended::JsonArgsRecommended,
+    &maintainer_deprecated::MaintainerDeprecated,
     // -- hadolint DL3000-DL3029 (DF040-DF079) --
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,

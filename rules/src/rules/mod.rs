@@ -10,6 +10,14 @@ pub mod from_first;
 pub mod syntax_error;
 pub mod unused_suppression;
 // -- BuildKit build checks (DF010-DF039) --
+pub mod duplicate_stage_name;
+pub mod empty_continuation_line;
+pub mod from_as_casing;
+pub mod inconsistent_instruction_casing;
+pub mod json_args_recommended;
+pub mod maintainer_deprecated;
+pub mod reserved_stage_name;
+pub mod stage_name_casing;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 // -- hadolint DL3030-DL4006 (DF080-DF119) --
 pub mod dnf_missing_assume_yes;

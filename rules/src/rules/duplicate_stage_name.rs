@@ -1,0 +1,72 @@
+use crate::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a stage name already used by an earlier stage (names compare case-insensitively,
+    /// as BuildKit does). Same as BuildKit's `DuplicateStageName` check and hadolint's DL3024.
+    ///
+    /// ## Why it matters
+    /// `--from=name`, `FROM name` and `--target name` can only mean one stage; which one a reader
+    /// expects is anyone's guess.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.23 AS build
+    /// FROM node:22 AS build
+    /// ```
+    ///
+    /// ## Fix
+    /// Give each stage its own name.
+    pub struct DuplicateStageName;
+}
+
+static META: RuleMeta = RuleMeta {
+    code: "DF014",
+    name: "duplicate-stage-name",
+    severity: Severity::Error,
+    category: Category::Correctness,
+    summary: "Two stages have the same name",
+    docs: DuplicateStageName::DOCS,
+    hadolint: &["DL3024"],
+    buildkit: &["DuplicateStageName"],
+    fix: FixKind::None,
+    default_enabled: true,
+};
+
+impl Rule for DuplicateStageName {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let stages = &cx.model.stages;
+        for (i, stage) in stages.iter().enumerate() {
+            let (Some(name), Some(lower)) = (&stage.name, stage.name_lower()) else {
+                continue;
+            };
+            let Some(earlier) = stages[..i]
+                .iter()
+                .find(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+                .and_then(|s| s.name.as_ref())
+            else {
+                continue;
+            };
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    name.range,
+                    format!("Duplicate stage name \"{lower}\", stage names should be unique"),
+                )
+                .with_related(earlier.range, "first used here"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        crate::testing::assert_fixture("duplicate-stage-name");
+    }
+}
