@@ -24,6 +24,10 @@ static RULES: &[&dyn Rule] = &[
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
     &dnf_missing_assume_yes::DnfMissingAssumeYes,
+    &yum_cache_not_cleaned::YumCacheNotCleaned,
+    &zypper_cache_not_cleaned::ZypperCacheNotCleaned,
+    &dnf_cache_not_cleaned::DnfCacheNotCleaned,
+    &yarn_cache_not_cleaned::YarnCacheNotCleaned,
 ];
 
 /// Every rule, in code order.

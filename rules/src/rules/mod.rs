@@ -24,3 +24,7 @@ pub mod dnf_missing_assume_yes;
 pub(crate) mod run_commands;
 pub mod yum_missing_assume_yes;
 pub mod zypper_missing_non_interactive;
+pub mod yum_cache_not_cleaned;
+pub mod dnf_cache_not_cleaned;
+pub mod zypper_cache_not_cleaned;
+pub mod yarn_cache_not_cleaned;

@@ -145,8 +145,9 @@ pub(crate) struct CacheClean<'a> {
     pub is_clean: &'a dyn Fn(&Command) -> bool,
     /// Cache folders: a cache mount on one of them, or `rm` of one of them, keeps the layer clean.
     pub cache_dirs: &'a [&'a str],
-    /// The command the fix appends (`yum clean all`).
-    pub clean_command: &'a str,
+    /// The arguments of the clean command the fix appends after the install's program
+    /// (`clean all` makes `microdnf clean all` after a `microdnf install`).
+    pub clean_args: &'a str,
 }
 
 /// True for `rm` of a path containing one of `dirs`.
@@ -183,14 +184,14 @@ pub(crate) fn check_cache_clean(
         }
         let cmd = &cmds[i];
         let v = verb(cmd, spec.install_verbs).expect("found above");
+        let program = cmd.program().unwrap_or_default();
+        let clean = format!("{program} {}", spec.clean_args);
         let mut d = Diagnostic::new(
             meta,
             span(cmd, v),
             format!(
-                "`{} {}` leaves its cache in the layer: add `{}` in the same RUN",
-                cmd.program().unwrap_or_default(),
+                "`{program} {}` leaves its cache in the layer: add `{clean}` in the same RUN",
                 v.text,
-                spec.clean_command
             ),
         );
         let next_sep = cmds.get(i + 1).and_then(|c| c.separator.as_deref());
@@ -198,12 +199,9 @@ pub(crate) fn check_cache_clean(
             && matches!(next_sep, None | Some("&&") | Some(";") | Some("\n"));
         if let (true, Some(last)) = (joins_cleanly, cmd.words.last()) {
             d = d.with_fix(Fix {
-                message: format!("Append `&& {}`", spec.clean_command),
+                message: format!("Append `&& {clean}`"),
                 applicability: Applicability::Safe,
-                edits: vec![Edit::insert(
-                    last.range.end(),
-                    format!(" && {}", spec.clean_command),
-                )],
+                edits: vec![Edit::insert(last.range.end(), format!(" && {clean}"))],
             });
         }
         out.push(d);
