@@ -29,6 +29,11 @@ static RULES: &[&dyn Rule] = &[
     &zypper_cache_not_cleaned::ZypperCacheNotCleaned,
     &dnf_cache_not_cleaned::DnfCacheNotCleaned,
     &yarn_cache_not_cleaned::YarnCacheNotCleaned,
+    &yum_unpinned_package::YumUnpinnedPackage,
+    &zypper_dist_upgrade::ZypperDistUpgrade,
+    &zypper_unpinned_package::ZypperUnpinnedPackage,
+    &dnf_unpinned_package::DnfUnpinnedPackage,
+    &go_install_unpinned::GoInstallUnpinned,
 ];
 
 /// Every rule, in code order.

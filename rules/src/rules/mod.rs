@@ -29,3 +29,8 @@ pub mod yum_cache_not_cleaned;
 pub mod dnf_cache_not_cleaned;
 pub mod zypper_cache_not_cleaned;
 pub mod yarn_cache_not_cleaned;
+pub mod yum_unpinned_package;
+pub mod dnf_unpinned_package;
+pub mod zypper_unpinned_package;
+pub mod zypper_dist_upgrade;
+pub mod go_install_unpinned;
