@@ -22,6 +22,7 @@ static RULES: &[&dyn Rule] = &[
     // -- hadolint DL3000-DL3029 (DF040-DF079) --
     &workdir_not_absolute::WorkdirNotAbsolute,
     &container_irrelevant_command::ContainerIrrelevantCommand,
+    &cd_instead_of_workdir::CdInsteadOfWorkdir,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
