@@ -23,6 +23,7 @@ static RULES: &[&dyn Rule] = &[
     &workdir_not_absolute::WorkdirNotAbsolute,
     &container_irrelevant_command::ContainerIrrelevantCommand,
     &cd_instead_of_workdir::CdInsteadOfWorkdir,
+    &sudo_in_run::SudoInRun,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

@@ -21,6 +21,7 @@ pub mod stage_name_casing;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
+pub mod sudo_in_run;
 pub mod workdir_not_absolute;
 // -- hadolint DL3030-DL4006 (DF080-DF119) --
 pub mod dnf_missing_assume_yes;
