@@ -37,6 +37,8 @@ static RULES: &[&dyn Rule] = &[
     &zypper_unpinned_package::ZypperUnpinnedPackage,
     &dnf_unpinned_package::DnfUnpinnedPackage,
     &go_install_unpinned::GoInstallUnpinned,
+    &pip_cache_not_disabled::PipCacheNotDisabled,
+    &env_same_instruction_reference::EnvSameInstructionReference,
 ];
 
 /// Every rule, in code order.

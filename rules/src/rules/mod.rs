@@ -37,3 +37,5 @@ pub mod dnf_unpinned_package;
 pub mod zypper_unpinned_package;
 pub mod zypper_dist_upgrade;
 pub mod go_install_unpinned;
+pub mod pip_cache_not_disabled;
+pub mod env_same_instruction_reference;
