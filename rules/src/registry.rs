@@ -7,6 +7,7 @@ use crate::RuleMeta;
 #[rustfmt::skip]
 static RULES: &[&dyn Rule] = &[
     // -- syntax and founding rules (DF001-DF009) --
+    &missing_context::MissingContext,
     &syntax_error::SyntaxErrorRule,
     &from_first::FromFirst,
     &unused_suppression::UnusedSuppression,

@@ -7,6 +7,7 @@
 
 // -- syntax and founding rules (DF001-DF009) --
 pub mod from_first;
+pub mod missing_context;
 pub mod syntax_error;
 pub mod unused_suppression;
 // -- BuildKit build checks (DF010-DF039) --
