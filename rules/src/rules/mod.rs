@@ -11,14 +11,26 @@ pub mod missing_context;
 pub mod syntax_error;
 pub mod unused_suppression;
 // -- BuildKit build checks (DF010-DF039) --
+pub mod constant_platform_flag;
 pub mod duplicate_stage_name;
 pub mod empty_continuation_line;
+pub mod expose_invalid_format;
+pub mod expose_proto_casing;
 pub mod from_as_casing;
 pub mod inconsistent_instruction_casing;
+pub mod invalid_default_arg_in_from;
+pub mod invalid_definition_description;
 pub mod json_args_recommended;
+pub mod legacy_key_value;
 pub mod maintainer_deprecated;
+pub mod multiple_instructions;
+pub mod redundant_target_platform;
+pub mod relative_workdir;
 pub mod reserved_stage_name;
+pub mod secrets_in_arg_or_env;
 pub mod stage_name_casing;
+pub mod undefined_arg_in_from;
+pub mod undefined_variable;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;

@@ -1,0 +1,147 @@
+use crate::model::AUTOMATIC_ARGS;
+use crate::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `$variable` that no `ARG` or `ENV` in scope defines, in the parts of an
+    /// instruction the builder itself expands: `COPY`/`ADD` sources, destinations and flags,
+    /// `ENV`/`LABEL` values, `ARG` defaults, `WORKDIR`, `USER`, `VOLUME`, `STOPSIGNAL`, `EXPOSE`,
+    /// and `RUN` flags such as `--mount`. Shell commands are left alone: the shell expands them.
+    /// Same as BuildKit's `UndefinedVar` check, with its "did you mean" suggestion. `FROM` lines
+    /// are `undefined-arg-in-from`'s business.
+    ///
+    /// A variable set by the base image (other than `PATH`) or only on the command line
+    /// (`--build-arg` without an `ARG`) is not known to dflint.
+    ///
+    /// ## Why it matters
+    /// An undefined variable expands to nothing: `COPY $SRC /app` copies the whole context,
+    /// `WORKDIR /srv/$APP` is `/srv/`. Usually it is a typo or an `ARG` declared before `FROM`
+    /// and not redeclared in the stage.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ARG VERSION=1.0
+    /// FROM alpine:3.20
+    /// COPY app-$VERSION.tar.gz /app/
+    /// ```
+    ///
+    /// ## Fix
+    /// Declare it (`ARG VERSION` inside the stage) or correct the name.
+    pub struct UndefinedVariable;
+}
+
+static META: RuleMeta = RuleMeta {
+    code: "DF020",
+    name: "undefined-variable",
+    severity: Severity::Warning,
+    category: Category::Correctness,
+    summary: "A variable is used but not defined",
+    docs: UndefinedVariable::DOCS,
+    hadolint: &[],
+    buildkit: &["UndefinedVar"],
+    fix: FixKind::None,
+    default_enabled: true,
+};
+
+impl Rule for UndefinedVariable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        for (i, instr) in model.instructions.iter().enumerate() {
+            if model.stage_of(i).is_none() {
+                continue;
+            }
+            let flags_only = match instr.kind() {
+                SyntaxKind::COPY_INSTR
+                | SyntaxKind::ADD_INSTR
+                | SyntaxKind::ENV_INSTR
+                | SyntaxKind::LABEL_INSTR
+                | SyntaxKind::ARG_INSTR
+                | SyntaxKind::WORKDIR_INSTR
+                | SyntaxKind::USER_INSTR
+                | SyntaxKind::VOLUME_INSTR
+                | SyntaxKind::STOPSIGNAL_INSTR
+                | SyntaxKind::EXPOSE_INSTR => false,
+                SyntaxKind::RUN_INSTR => true,
+                _ => continue,
+            };
+            let flag_ranges: Vec<TextRange> = instr.flags().map(|f| f.range()).collect();
+            let mut defined: Vec<String> = model
+                .visible_defs(i)
+                .iter()
+                .map(|d| d.name.clone())
+                .collect();
+            defined.push("PATH".into());
+            for r in instr.variable_refs(model.escape) {
+                let range = r.range.text_range();
+                if flags_only && !flag_ranges.iter().any(|f| f.contains_range(range)) {
+                    continue;
+                }
+                if defined.contains(&r.name) || AUTOMATIC_ARGS.contains(&r.name.as_str()) {
+                    continue;
+                }
+                let mut msg = format!("Usage of undefined variable '${}'", r.name);
+                if let Some(s) = did_you_mean(&r.name, defined.iter().map(String::as_str)) {
+                    msg.push_str(&format!(" (did you mean ${s}?)"));
+                }
+                out.push(Diagnostic::new(&META, range, msg));
+            }
+        }
+    }
+}
+
+/// BuildKit's suggestion: the closest option within an edit distance of 2 (first one on a tie),
+/// none when the name is itself an option.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    options: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best = None;
+    let mut min = 3;
+    for opt in options {
+        if opt == name {
+            return None;
+        }
+        let d = levenshtein(name, opt);
+        if d < min {
+            min = d;
+            best = Some(opt);
+        }
+    }
+    best
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fixture() {
+        crate::testing::assert_fixture("undefined-variable");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(super::levenshtein("BULIDPLATFORM", "BUILDPLATFORM"), 2);
+        assert_eq!(
+            super::did_you_mean("DIR_ASSET", ["DIR_BINARIES", "DIR_ASSETS", "DIR_CONFIG"]),
+            Some("DIR_ASSETS")
+        );
+        assert_eq!(super::did_you_mean("FOO", ["BAR"]), None);
+    }
+}
