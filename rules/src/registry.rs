@@ -52,6 +52,9 @@ static RULES: &[&dyn Rule] = &[
     &go_install_unpinned::GoInstallUnpinned,
     &pip_cache_not_disabled::PipCacheNotDisabled,
     &env_same_instruction_reference::EnvSameInstructionReference,
+    &copy_relative_dest_without_workdir::CopyRelativeDestWithoutWorkdir,
+    &useradd_without_no_log_init::UseraddWithoutNoLogInit,
+    &wget_without_progress::WgetWithoutProgress,
 ];
 
 /// Every rule, in code order.

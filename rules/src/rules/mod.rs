@@ -52,3 +52,6 @@ pub mod zypper_dist_upgrade;
 pub mod go_install_unpinned;
 pub mod pip_cache_not_disabled;
 pub mod env_same_instruction_reference;
+pub mod copy_relative_dest_without_workdir;
+pub mod useradd_without_no_log_init;
+pub mod wget_without_progress;
