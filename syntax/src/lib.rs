@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod buildkit;
+pub mod format;
 mod instr;
 mod kind;
 mod lexer;
