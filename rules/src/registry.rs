@@ -55,6 +55,8 @@ static RULES: &[&dyn Rule] = &[
     &copy_relative_dest_without_workdir::CopyRelativeDestWithoutWorkdir,
     &useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &wget_without_progress::WgetWithoutProgress,
+    &consecutive_run::ConsecutiveRun,
+    &pipe_without_pipefail::PipeWithoutPipefail,
 ];
 
 /// Every rule, in code order.

@@ -55,3 +55,5 @@ pub mod env_same_instruction_reference;
 pub mod copy_relative_dest_without_workdir;
 pub mod useradd_without_no_log_init;
 pub mod wget_without_progress;
+pub mod pipe_without_pipefail;
+pub mod consecutive_run;
