@@ -7,6 +7,8 @@ use crate::RuleMeta;
 #[rustfmt::skip]
 static RULES: &[&dyn Rule] = &[
     // -- syntax and founding rules (DF001-DF009) --
+    &cache_busting_order::CacheBustingOrder,
+    &apt_get_update_alone::AptGetUpdateAlone,
     &missing_context::MissingContext,
     &syntax_error::SyntaxErrorRule,
     &from_first::FromFirst,

@@ -6,6 +6,8 @@
 //! DF040-DF119 hadolint's rules, DF120+ our own.
 
 // -- syntax and founding rules (DF001-DF009) --
+pub mod apt_get_update_alone;
+pub mod cache_busting_order;
 pub mod from_first;
 pub mod missing_context;
 pub mod syntax_error;
