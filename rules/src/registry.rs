@@ -39,6 +39,7 @@ static RULES: &[&dyn Rule] = &[
     &container_irrelevant_command::ContainerIrrelevantCommand,
     &cd_instead_of_workdir::CdInsteadOfWorkdir,
     &sudo_in_run::SudoInRun,
+    &image_tag_missing::ImageTagMissing,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
