@@ -40,6 +40,7 @@ static RULES: &[&dyn Rule] = &[
     &cd_instead_of_workdir::CdInsteadOfWorkdir,
     &sudo_in_run::SudoInRun,
     &image_tag_missing::ImageTagMissing,
+    &image_tag_latest::ImageTagLatest,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
