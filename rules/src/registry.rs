@@ -41,6 +41,7 @@ static RULES: &[&dyn Rule] = &[
     &sudo_in_run::SudoInRun,
     &image_tag_missing::ImageTagMissing,
     &image_tag_latest::ImageTagLatest,
+    &last_user_root::LastUserRoot,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

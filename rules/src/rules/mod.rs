@@ -38,6 +38,7 @@ pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
 pub mod image_tag_latest;
 pub mod image_tag_missing;
+pub mod last_user_root;
 pub(crate) mod pkg_cmd;
 pub mod sudo_in_run;
 pub mod workdir_not_absolute;
