@@ -42,6 +42,7 @@ static RULES: &[&dyn Rule] = &[
     &image_tag_missing::ImageTagMissing,
     &image_tag_latest::ImageTagLatest,
     &last_user_root::LastUserRoot,
+    &expose_port_out_of_range::ExposePortOutOfRange,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
