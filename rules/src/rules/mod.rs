@@ -36,6 +36,7 @@ pub mod undefined_variable;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
+pub mod copy_from_own_stage;
 pub mod copy_from_unknown_stage;
 pub mod expose_port_out_of_range;
 pub mod image_tag_latest;
