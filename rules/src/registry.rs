@@ -45,6 +45,7 @@ static RULES: &[&dyn Rule] = &[
     &expose_port_out_of_range::ExposePortOutOfRange,
     &copy_from_unknown_stage::CopyFromUnknownStage,
     &copy_from_own_stage::CopyFromOwnStage,
+    &untrusted_registry::UntrustedRegistry,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

@@ -44,6 +44,7 @@ pub mod image_tag_missing;
 pub mod last_user_root;
 pub(crate) mod pkg_cmd;
 pub mod sudo_in_run;
+pub mod untrusted_registry;
 pub mod workdir_not_absolute;
 // -- hadolint DL3030-DL4006 (DF080-DF119) --
 pub mod dnf_missing_assume_yes;
