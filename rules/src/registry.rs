@@ -47,6 +47,7 @@ static RULES: &[&dyn Rule] = &[
     &copy_from_own_stage::CopyFromOwnStage,
     &untrusted_registry::UntrustedRegistry,
     &apt_get_version_not_pinned::AptGetVersionNotPinned,
+    &apt_lists_not_deleted::AptListsNotDeleted,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

@@ -35,6 +35,7 @@ pub mod undefined_arg_in_from;
 pub mod undefined_variable;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
 pub mod apt_get_version_not_pinned;
+pub mod apt_lists_not_deleted;
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
 pub mod copy_from_own_stage;
