@@ -48,6 +48,7 @@ static RULES: &[&dyn Rule] = &[
     &untrusted_registry::UntrustedRegistry,
     &apt_get_version_not_pinned::AptGetVersionNotPinned,
     &apt_lists_not_deleted::AptListsNotDeleted,
+    &apt_get_missing_yes::AptGetMissingYes,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
