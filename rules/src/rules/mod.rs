@@ -37,6 +37,7 @@ pub mod undefined_variable;
 pub mod apt_get_install_recommends;
 pub mod apt_get_missing_yes;
 pub mod apt_get_version_not_pinned;
+pub mod apt_instead_of_apt_get;
 pub mod apt_lists_not_deleted;
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
