@@ -313,6 +313,9 @@ impl Engine {
                         if let Some(text) = &info.stream {
                             log.push_str(text);
                             parser.feed(text);
+                            // Recorded as they appear, so that a run interrupted mid-build
+                            // (Ctrl-C drops this future) still knows what to remove.
+                            self.record(&options.run_id, parser.steps());
                         }
                         if let Some(status) = &info.status {
                             log.push_str(status);
@@ -404,12 +407,16 @@ impl Engine {
         let entry = created.entry(run_id.to_string()).or_default();
         for step in steps {
             if let Some(c) = &step.container_id {
-                entry.containers.push(c.clone());
+                if !entry.containers.contains(c) {
+                    entry.containers.push(c.clone());
+                }
             }
             // Only images this build committed; a cached step's image may be someone else's.
             if step.status == crate::steps::StepStatus::Ran {
                 if let Some(i) = &step.image_id {
-                    entry.images.push(i.clone());
+                    if !entry.images.contains(i) {
+                        entry.images.push(i.clone());
+                    }
                 }
             }
         }

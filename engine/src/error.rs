@@ -2,7 +2,8 @@
 //!
 //! Every variant means "the build could not be verified", never "the Dockerfile is wrong": a
 //! Dockerfile the engine rejects is a *build outcome* ([`crate::BuildOutcome`] with `ok: false`),
-//! not an error. The CLI maps every [`EngineError`] to exit status 2 ([`EngineError::EXIT_STATUS`]).
+//! not an error. The CLI maps every [`EngineError`] to exit status 2 ([`EngineError::EXIT_STATUS`]), except
+//! [`EngineError::Interrupted`] (130).
 
 use std::fmt;
 use std::io;
@@ -34,15 +35,21 @@ pub enum EngineError {
     },
     /// Reading the build context failed (a file vanished, permission denied, ...).
     Context(io::Error),
+    /// The run was interrupted (Ctrl-C); its images were removed. Exit status 130.
+    Interrupted,
 }
 
 impl EngineError {
     /// The process exit status the CLI uses for any engine error.
     pub const EXIT_STATUS: i32 = 2;
 
-    /// The process exit status for this error (always [`Self::EXIT_STATUS`]).
+    /// The process exit status for this error: [`Self::EXIT_STATUS`], or 130 (the shell's
+    /// status for SIGINT) for [`EngineError::Interrupted`].
     pub fn exit_status(&self) -> i32 {
-        Self::EXIT_STATUS
+        match self {
+            EngineError::Interrupted => 130,
+            _ => Self::EXIT_STATUS,
+        }
     }
 
     /// True when no engine answered at all (as opposed to a failing call).
@@ -72,6 +79,7 @@ impl fmt::Display for EngineError {
                 write!(f, "Docker engine error ({action}): {message}")
             }
             EngineError::Context(e) => write!(f, "cannot read the build context: {e}"),
+            EngineError::Interrupted => write!(f, "interrupted"),
         }
     }
 }

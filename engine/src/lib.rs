@@ -13,6 +13,9 @@
 //!   images its builds committed, and nothing else; [`Engine::cleanup_guard`] and
 //!   [`Engine::cleanup_on_ctrl_c`] make sure it happens.
 //!
+//! - [`verify`]: `dflint verify`: lint, then confirm or refute each diagnostic and fix with
+//!   real builds ([`verify::lint`], [`verify::verify`], [`verify::Report`]).
+//!
 //! A private test engine: `scripts/engine-start.sh` / `scripts/engine-stop.sh`.
 
 mod client;
@@ -20,6 +23,7 @@ mod context;
 mod error;
 mod guard;
 mod steps;
+pub mod verify;
 
 pub use client::{
     docker_host, new_run_id, BuildOptions, BuildOutcome, CleanupReport, Engine, ImageConfig,
