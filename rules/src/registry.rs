@@ -71,6 +71,9 @@ static RULES: &[&dyn Rule] = &[
     &wget_without_progress::WgetWithoutProgress,
     &consecutive_run::ConsecutiveRun,
     &pipe_without_pipefail::PipeWithoutPipefail,
+    &copy_entire_filesystem::CopyEntireFilesystem,
+    &mixed_curl_wget::MixedCurlWget,
+    &replaced_bin_sh::ReplacedBinSh,
 ];
 
 /// Every rule, in code order.

@@ -72,3 +72,6 @@ pub mod useradd_without_no_log_init;
 pub mod wget_without_progress;
 pub mod pipe_without_pipefail;
 pub mod consecutive_run;
+pub mod replaced_bin_sh;
+pub mod copy_entire_filesystem;
+pub mod mixed_curl_wget;

@@ -44,11 +44,6 @@ impl Run {
             .iter()
             .any(|t| dirs.iter().any(|d| t.trim_end_matches('/').contains(d)))
     }
-
-    /// True if the RUN is in shell form (or heredocs), not exec form.
-    pub fn is_shell_form(&self) -> bool {
-        self.instr.exec_form().is_none()
-    }
 }
 
 /// Every RUN of the file, ONBUILD RUN triggers included, in file order.
