@@ -1,1 +1,48 @@
-//! dflint-server
+//! dflint-server: the language server behind `dflint lsp`.
+//!
+//! The server holds documents and versions, schedules re-checks and converts positions; every
+//! answer about the Dockerfile itself comes from `dflint-syntax`, the semantic model and the rules
+//! (`dflint-rules`), so the editor and `dflint check` cannot disagree. One file per feature under
+//! `handlers/`.
+
+mod backend;
+mod convert;
+mod diagnostics;
+pub mod docs;
+mod document;
+mod handlers;
+mod names;
+mod settings;
+
+pub use backend::Backend;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serves the language server over the given streams until the client says `exit`.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method("dflint/debugPanic", Backend::debug_panic)
+        .finish();
+    Server::new(input, output, socket).serve(service).await;
+}
+
+/// Runs the server over stdin/stdout on a small tokio runtime; returns the exit status.
+pub fn run_stdio() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dflint lsp: cannot start the runtime: {e}");
+            return 2;
+        }
+    };
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    0
+}

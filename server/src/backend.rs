@@ -1,0 +1,567 @@
+//! The `LanguageServer` implementation: documents, versions, scheduling and dispatch. No
+//! Dockerfile knowledge here; each feature lives in `handlers/<feature>.rs`.
+
+use crate::diagnostics;
+use crate::document::{Snapshot, SnapshotRef};
+use crate::handlers;
+use crate::settings::{lock, Cache, ClientSettings};
+use dflint_rules::Diagnostic;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+struct DocEntry {
+    snap: SnapshotRef,
+    /// The diagnostics of the latest checked version.
+    diags: Option<(i32, Arc<Vec<Diagnostic>>)>,
+    /// The last semantic tokens sent, for delta requests.
+    tokens: Option<(String, Vec<SemanticToken>)>,
+}
+
+#[derive(Default, Clone)]
+struct ClientCaps {
+    configuration: bool,
+    watch_dynamic: bool,
+    snippets: bool,
+    hierarchical_symbols: bool,
+}
+
+pub struct Backend {
+    client: Client,
+    docs: Mutex<HashMap<String, DocEntry>>,
+    cache: Cache,
+    settings: RwLock<ClientSettings>,
+    caps: RwLock<ClientCaps>,
+    /// Held while deciding whether a result is current and sending it, so that a result of an
+    /// older version can never be sent after one of a newer version.
+    publish: tokio::sync::Mutex<()>,
+    last_config_error: Mutex<Option<String>>,
+    result_ids: AtomicU64,
+}
+
+/// Runs a handler body; a panic becomes an internal error and the server keeps serving.
+fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        eprintln!("dflint lsp: panic in {what}: {msg}");
+        Error {
+            code: ErrorCode::InternalError,
+            message: format!("dflint: internal error in {what}: {msg}").into(),
+            data: None,
+        }
+    })
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            docs: Mutex::new(HashMap::new()),
+            cache: Cache::default(),
+            settings: RwLock::new(ClientSettings::default()),
+            caps: RwLock::new(ClientCaps::default()),
+            publish: tokio::sync::Mutex::new(()),
+            last_config_error: Mutex::new(None),
+            result_ids: AtomicU64::new(1),
+        }
+    }
+
+    /// `dflint/debugPanic`: panics inside a handler when `DFLINT_LSP_DEBUG_PANIC=1`, so that
+    /// tests can check the server survives; otherwise an error.
+    pub async fn debug_panic(&self, _params: Option<serde_json::Value>) -> Result<()> {
+        guard("dflint/debugPanic", || {
+            if std::env::var_os("DFLINT_LSP_DEBUG_PANIC").is_some() {
+                panic!("deliberate panic for testing");
+            }
+        })?;
+        Err(Error::method_not_found())
+    }
+
+    fn snapshot(&self, uri: &Uri) -> Option<SnapshotRef> {
+        lock(&self.docs).get(uri.as_str()).map(|d| d.snap.clone())
+    }
+
+    fn client_settings(&self) -> ClientSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn caps(&self) -> ClientCaps {
+        self.caps.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn environment(&self, snap: &Snapshot) -> crate::settings::Environment {
+        self.cache
+            .environment(&self.client_settings(), snap.path.as_deref())
+    }
+
+    /// The diagnostics of this snapshot: cached when already checked, computed otherwise.
+    fn diagnostics_of(&self, snap: &SnapshotRef) -> Arc<Vec<Diagnostic>> {
+        if let Some(d) = lock(&self.docs)
+            .get(snap.uri.as_str())
+            .and_then(|e| e.diags.as_ref())
+            .filter(|(v, _)| *v == snap.version)
+        {
+            return d.1.clone();
+        }
+        let env = self.environment(snap);
+        Arc::new(diagnostics::check(snap, &env))
+    }
+
+    /// Checks a snapshot off the async workers and publishes the result unless the document
+    /// changed in the meantime.
+    async fn check_and_publish(&self, snap: SnapshotRef) {
+        let env = self.environment(&snap);
+        if let Some(err) = env.config_error.clone() {
+            let new = lock(&self.last_config_error).replace(err.clone()) != Some(err.clone());
+            if new {
+                self.client
+                    .show_message(MessageType::ERROR, format!("dflint: {err}"))
+                    .await;
+            }
+        }
+        let s = snap.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            guard("diagnostics", || {
+                let diags = diagnostics::check(&s, &env);
+                let lsp: Vec<_> = diags.iter().map(|d| diagnostics::to_lsp(&s, d)).collect();
+                (diags, lsp)
+            })
+        })
+        .await;
+        let Ok(Ok((diags, lsp))) = computed else {
+            return;
+        };
+        let _order = self.publish.lock().await;
+        {
+            let mut docs = lock(&self.docs);
+            match docs.get_mut(snap.uri.as_str()) {
+                Some(e) if e.snap.version == snap.version => {
+                    e.diags = Some((snap.version, Arc::new(diags)));
+                }
+                _ => return, // stale or closed: a newer check will publish
+            }
+        }
+        if self.client_settings().push_diagnostics != Some(false) {
+            self.client
+                .publish_diagnostics(snap.uri.clone(), lsp, Some(snap.version))
+                .await;
+        }
+    }
+
+    async fn recheck_all(&self) {
+        let snaps: Vec<SnapshotRef> = lock(&self.docs).values().map(|e| e.snap.clone()).collect();
+        for s in snaps {
+            self.check_and_publish(s).await;
+        }
+    }
+
+    async fn pull_configuration(&self) {
+        if !self.caps().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("dflint".into()),
+        }];
+        if let Ok(values) = self.client.configuration(items).await {
+            if let Some(s) = values.first().and_then(ClientSettings::from_json) {
+                *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+                self.cache.clear_configs();
+            }
+        }
+    }
+}
+
+fn position_params(p: &TextDocumentPositionParams) -> (&Uri, Position) {
+    (&p.text_document.uri, p.position)
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let c = &params.capabilities;
+        let caps = ClientCaps {
+            configuration: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.configuration)
+                .unwrap_or(false),
+            watch_dynamic: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            snippets: c
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.snippet_support)
+                .unwrap_or(false),
+            hierarchical_symbols: c
+                .text_document
+                .as_ref()
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|d| d.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+        };
+        *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
+        if let Some(s) = params
+            .initialization_options
+            .as_ref()
+            .and_then(ClientSettings::from_json)
+        {
+            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "dflint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            capabilities: handlers::capabilities(),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.caps().watch_dynamic {
+            let watchers = handlers::watchers();
+            let reg = Registration {
+                id: "dflint-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![reg]).await {
+                eprintln!("dflint lsp: cannot register file watchers: {e}");
+            }
+        }
+        self.pull_configuration().await;
+        self.recheck_all().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let snap = Arc::new(Snapshot::new(td.uri, td.version, td.text));
+        lock(&self.docs).insert(
+            snap.uri.as_str().to_string(),
+            DocEntry {
+                snap: snap.clone(),
+                diags: None,
+                tokens: None,
+            },
+        );
+        self.check_and_publish(snap).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // The edit is applied here, before the first await: notifications are handled
+        // concurrently, but each one's edit lands in the order they arrived.
+        let snap = {
+            let mut docs = lock(&self.docs);
+            let Some(entry) = docs.get_mut(params.text_document.uri.as_str()) else {
+                return;
+            };
+            let next = match guard("didChange", || {
+                entry
+                    .snap
+                    .apply(params.text_document.version, params.content_changes)
+            }) {
+                Ok(s) => Arc::new(s),
+                Err(_) => return,
+            };
+            entry.snap = next.clone();
+            next
+        };
+        self.check_and_publish(snap).await;
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let removed = lock(&self.docs).remove(uri.as_str()).is_some();
+        if removed && self.client_settings().push_diagnostics != Some(false) {
+            let _order = self.publish.lock().await;
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if let Some(s) = ClientSettings::from_json(&params.settings) {
+            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+        } else {
+            self.pull_configuration().await;
+        }
+        self.cache.clear_configs();
+        self.recheck_all().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in &params.changes {
+            let name = change.uri.as_str().rsplit('/').next().unwrap_or("");
+            if name == "dflint.toml" || name == ".dflint.toml" {
+                self.cache.clear_configs();
+            }
+            if name.ends_with("dockerignore") {
+                self.cache.clear_contexts();
+            }
+        }
+        // Any file may be a COPY source: check again (the context view reads the disk live).
+        self.recheck_all().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let items = match self.snapshot(&params.text_document.uri) {
+            Some(snap) => {
+                let diags = self.diagnostics_of(&snap);
+                guard("diagnostic", || {
+                    diags
+                        .iter()
+                        .map(|d| diagnostics::to_lsp(&snap, d))
+                        .collect()
+                })?
+            }
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let diags = self.diagnostics_of(&snap);
+        let env = self.environment(&snap);
+        guard("codeAction", || {
+            handlers::code_action::code_actions(&snap, &diags, &env, &params)
+        })
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let (uri, pos) = position_params(&params.text_document_position_params);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        let diags = self.diagnostics_of(&snap);
+        guard("hover", || handlers::hover::hover(&snap, pos, &diags))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let (uri, pos) = position_params(&params.text_document_position);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        let snippets = self.caps().snippets;
+        guard("completion", || {
+            handlers::completion::completion(&snap, pos, snippets)
+        })
+    }
+
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let (uri, pos) = position_params(&params.text_document_position_params);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard("signatureHelp", || {
+            handlers::signature_help::signature_help(&snap, pos)
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let (uri, pos) = position_params(&params.text_document_position_params);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard("definition", || {
+            handlers::navigation::definition(&snap, pos)
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let (uri, pos) = position_params(&params.text_document_position);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        let include_decl = params.context.include_declaration;
+        guard("references", || {
+            handlers::navigation::references(&snap, pos, include_decl)
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let (uri, pos) = position_params(&params.text_document_position_params);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard("documentHighlight", || {
+            handlers::navigation::highlight(&snap, pos)
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let (uri, pos) = position_params(&params);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard("prepareRename", || {
+            handlers::navigation::prepare_rename(&snap, pos)
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let (uri, pos) = position_params(&params.text_document_position);
+        let Some(snap) = self.snapshot(uri) else {
+            return Ok(None);
+        };
+        guard("rename", || {
+            handlers::navigation::rename(&snap, pos, &params.new_name)
+        })?
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let nested = self.caps().hierarchical_symbols;
+        guard("documentSymbol", || {
+            handlers::symbols::document_symbols(&snap, nested)
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        guard("foldingRange", || handlers::folding::folding_ranges(&snap))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let data = guard("semanticTokens", || {
+            handlers::semantic_tokens::tokens(&snap, None)
+        })?;
+        let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
+        if let Some(e) = lock(&self.docs).get_mut(snap.uri.as_str()) {
+            e.tokens = Some((id.clone(), data.clone()));
+        }
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: Some(id),
+            data,
+        })))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let data = guard("semanticTokens", || {
+            handlers::semantic_tokens::tokens(&snap, None)
+        })?;
+        let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
+        let previous = lock(&self.docs)
+            .get_mut(snap.uri.as_str())
+            .and_then(|e| e.tokens.replace((id.clone(), data.clone())));
+        Ok(Some(match previous {
+            Some((prev_id, prev)) if prev_id == params.previous_result_id => {
+                SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                    result_id: Some(id),
+                    edits: handlers::semantic_tokens::delta(&prev, &data),
+                })
+            }
+            _ => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(id),
+                data,
+            }),
+        }))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let data = guard("semanticTokens", || {
+            handlers::semantic_tokens::tokens(&snap, Some(params.range))
+        })?;
+        Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+            result_id: None,
+            data,
+        })))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        guard("inlayHint", || {
+            handlers::inlay_hints::inlay_hints(&snap, params.range)
+        })
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        guard("documentLink", || handlers::links::document_links(&snap))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        guard("formatting", || {
+            handlers::formatting::format(&snap, &params.options)
+        })
+    }
+}
