@@ -47,6 +47,7 @@ pub mod expose_port_out_of_range;
 pub mod image_tag_latest;
 pub mod image_tag_missing;
 pub mod last_user_root;
+pub mod npm_version_not_pinned;
 pub mod pip_version_not_pinned;
 pub(crate) mod pkg_cmd;
 pub mod sudo_in_run;
