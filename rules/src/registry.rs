@@ -53,6 +53,7 @@ static RULES: &[&dyn Rule] = &[
     &apt_instead_of_apt_get::AptInsteadOfAptGet,
     &pip_version_not_pinned::PipVersionNotPinned,
     &npm_version_not_pinned::NpmVersionNotPinned,
+    &apk_version_not_pinned::ApkVersionNotPinned,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
