@@ -54,6 +54,7 @@ static RULES: &[&dyn Rule] = &[
     &pip_version_not_pinned::PipVersionNotPinned,
     &npm_version_not_pinned::NpmVersionNotPinned,
     &apk_version_not_pinned::ApkVersionNotPinned,
+    &apk_add_without_no_cache::ApkAddWithoutNoCache,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
