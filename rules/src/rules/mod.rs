@@ -46,6 +46,7 @@ pub mod container_irrelevant_command;
 pub mod copy_from_own_stage;
 pub mod copy_from_unknown_stage;
 pub mod expose_port_out_of_range;
+pub mod gem_version_not_pinned;
 pub mod image_tag_latest;
 pub mod image_tag_missing;
 pub mod last_user_root;
