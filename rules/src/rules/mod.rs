@@ -34,6 +34,7 @@ pub mod stage_name_casing;
 pub mod undefined_arg_in_from;
 pub mod undefined_variable;
 // -- hadolint DL3000-DL3029 (DF040-DF079) --
+pub mod add_instead_of_copy;
 pub mod apk_add_without_no_cache;
 pub mod apk_version_not_pinned;
 pub mod apt_get_install_recommends;
