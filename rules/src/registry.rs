@@ -57,6 +57,7 @@ static RULES: &[&dyn Rule] = &[
     &apk_add_without_no_cache::ApkAddWithoutNoCache,
     &gem_version_not_pinned::GemVersionNotPinned,
     &add_instead_of_copy::AddInsteadOfCopy,
+    &copy_dest_not_directory::CopyDestNotDirectory,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

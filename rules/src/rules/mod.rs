@@ -44,6 +44,7 @@ pub mod apt_instead_of_apt_get;
 pub mod apt_lists_not_deleted;
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
+pub mod copy_dest_not_directory;
 pub mod copy_from_own_stage;
 pub mod copy_from_unknown_stage;
 pub mod expose_port_out_of_range;
