@@ -58,6 +58,7 @@ static RULES: &[&dyn Rule] = &[
     &gem_version_not_pinned::GemVersionNotPinned,
     &add_instead_of_copy::AddInsteadOfCopy,
     &copy_dest_not_directory::CopyDestNotDirectory,
+    &archive_copied_then_extracted::ArchiveCopiedThenExtracted,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,

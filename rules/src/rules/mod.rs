@@ -42,6 +42,7 @@ pub mod apt_get_missing_yes;
 pub mod apt_get_version_not_pinned;
 pub mod apt_instead_of_apt_get;
 pub mod apt_lists_not_deleted;
+pub mod archive_copied_then_extracted;
 pub mod cd_instead_of_workdir;
 pub mod container_irrelevant_command;
 pub mod copy_dest_not_directory;
