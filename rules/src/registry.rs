@@ -82,6 +82,7 @@ static RULES: &[&dyn Rule] = &[
     &copy_entire_filesystem::CopyEntireFilesystem,
     &mixed_curl_wget::MixedCurlWget,
     &replaced_bin_sh::ReplacedBinSh,
+    &non_numeric_user::NonNumericUser,
 ];
 
 /// Every rule, in code order.

@@ -83,3 +83,4 @@ pub mod consecutive_run;
 pub mod replaced_bin_sh;
 pub mod copy_entire_filesystem;
 pub mod mixed_curl_wget;
+pub mod non_numeric_user;
