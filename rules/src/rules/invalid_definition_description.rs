@@ -43,24 +43,19 @@ impl Rule for InvalidDefinitionDescription {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for instr in &cx.model.instructions {
-            let (what, names): (&str, Vec<String>) = match instr.kind() {
-                SyntaxKind::ARG_INSTR => (
-                    "ARG",
-                    instr
-                        .arg_decls()
-                        .filter_map(|d| d.name())
-                        .map(|n| n.text)
-                        .collect(),
-                ),
-                SyntaxKind::FROM_INSTR => match instr.stage_name() {
-                    Some(n) => ("FROM", vec![n.text.to_lowercase()]),
-                    None => continue,
-                },
+            let words: Vec<Word> = match instr.kind() {
+                SyntaxKind::ARG_INSTR => instr.arg_decls().filter_map(|d| d.name()).collect(),
+                SyntaxKind::FROM_INSTR => instr.stage_name().into_iter().collect(),
                 _ => continue,
             };
-            if names.is_empty() {
+            let Some(first_word) = words.first() else {
                 continue;
-            }
+            };
+            let (what, names): (&str, Vec<String>) = if instr.kind() == SyntaxKind::FROM_INSTR {
+                ("FROM", vec![first_word.text.to_lowercase()])
+            } else {
+                ("ARG", words.iter().map(|w| w.text.clone()).collect())
+            };
             let Some(comment) = description_comment(instr) else {
                 continue;
             };
@@ -74,11 +69,17 @@ impl Rule for InvalidDefinitionDescription {
             } else {
                 names[0].as_str()
             };
-            out.push(Diagnostic::new(
-                &META,
-                comment.text_range(),
-                format!("Comment for {what} should follow the format: `# {example} <description>`"),
-            ));
+            // Reported at the definition (as BuildKit does), with the comment as related.
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    first_word.range,
+                    format!(
+                        "Comment for {what} should follow the format: `# {example} <description>`"
+                    ),
+                )
+                .with_related(comment.text_range(), "the comment read as its description"),
+            );
         }
     }
 }
