@@ -1,7 +1,9 @@
 use crate::model::{self, VarKind};
 use crate::prelude::*;
 use dflint_context::glob::contains_wildcards;
-use dflint_context::{BuildContext, Exclusion, SourceResolution};
+use dflint_context::{
+    split_parents, BuildContext, EntryKind, Exclusion, PatternMatcher, SourceResolution,
+};
 use dflint_syntax::validate::suggest;
 use std::cell::RefCell;
 
@@ -391,11 +393,18 @@ fn var_value(model: &Model, instr: usize, name: &str, depth: usize) -> Option<St
 
 /// Reports one source that is not usable as the build would use it.
 fn check_source(bc: &BuildContext, src: &Source, out: &mut Vec<Diagnostic>) {
-    if src.parents_wildcard || (src.mount && contains_wildcards(&src.value)) {
-        // Patterns of `--parents` and literal mount paths with `*`: not modelled here.
+    if src.mount && contains_wildcards(&src.value) {
+        // A mount source is a literal path; one with `*` is rare enough not to model.
         return;
     }
-    let res = bc.resolve_source(&src.value);
+    let res = if src.parents_wildcard {
+        match resolve_parents(bc, &src.value) {
+            Some(res) => res,
+            None => return,
+        }
+    } else {
+        bc.resolve_source(&src.value)
+    };
     let subject = src.subject();
     let diag = match &res {
         SourceResolution::Found { .. } => return,
@@ -496,6 +505,62 @@ fn describe(
             ),
         ),
         SourceResolution::Found { .. } | SourceResolution::EscapesContext { .. } => return None,
+    })
+}
+
+/// `COPY --parents` with a wildcard: the part after the first `/./` is an include pattern with
+/// `.dockerignore` semantics (`**` is recursive) below the part before it (copy-wildcards.md
+/// section 5). `None` when that cannot be decided cheaply: a wildcard in the parent part, a
+/// source climbing out of the context, a parent that is not a folder, or a huge walk.
+fn resolve_parents(bc: &BuildContext, value: &str) -> Option<SourceResolution> {
+    let cleaned = value.trim_start_matches("./");
+    if cleaned == ".." || cleaned.starts_with("../") {
+        return None;
+    }
+    let (parent, pattern) = split_parents(value);
+    if contains_wildcards(&parent) {
+        return None;
+    }
+    let Ok(matcher) = PatternMatcher::new(&[pattern.as_str()]) else {
+        return Some(SourceResolution::BadPattern { pattern });
+    };
+    let fs = bc.fs();
+    if !parent.is_empty() && fs.kind(&parent) != Some(EntryKind::Dir) {
+        return None;
+    }
+    let mut budget = 20_000usize;
+    let mut excluded = Vec::new();
+    let mut first_by = None;
+    // (folder relative to `parent`, whether a match above it already counts)
+    let mut stack = vec![(String::new(), false)];
+    while let Some((dir, under_hit)) = stack.pop() {
+        for (name, kind) in fs.read_dir(&join(&parent, &dir)) {
+            budget = budget.checked_sub(1)?;
+            let rel = join(&dir, &name);
+            let full = join(&parent, &rel);
+            let hit = under_hit || matcher.matches_or_parent_matches(&rel).ok()?.is_some();
+            if hit {
+                match bc.excluded_by(&full) {
+                    None => return Some(SourceResolution::Found { paths: vec![full] }),
+                    // An excluded folder may still hold a `!` exception: keep walking.
+                    Some(by) if !under_hit => {
+                        first_by.get_or_insert(by);
+                        excluded.push(full);
+                    }
+                    Some(_) => {}
+                }
+            }
+            if kind == EntryKind::Dir {
+                stack.push((rel, hit));
+            }
+        }
+    }
+    Some(match first_by {
+        Some(by) => SourceResolution::WildcardOnlyExcluded {
+            paths: excluded,
+            by,
+        },
+        None => SourceResolution::WildcardNoMatch,
     })
 }
 
