@@ -330,7 +330,7 @@ impl Instruction {
         for child in self.0.children_with_tokens() {
             match child {
                 NodeOrToken::Node(n) if n.kind() == SHELL_FORM => {
-                    words.extend(words_in(&n, &[WORD, HEREDOC_MARKER]))
+                    words.extend(ShellForm(n).words())
                 }
                 NodeOrToken::Node(_) => {}
                 NodeOrToken::Token(t) if matches!(t.kind(), WORD | HEREDOC_MARKER) => {
@@ -515,8 +515,56 @@ impl ShellForm {
         LogicalText::of_node(&self.0, |_| false)
     }
 
+    /// The words of the command (split on blanks, as BuildKit splits for heredoc detection),
+    /// with exact file ranges; heredoc markers have kind HEREDOC_MARKER, others WORD.
     pub fn words(&self) -> Vec<Word> {
-        words_in(&self.0, &[WORD, HEREDOC_MARKER])
+        let lt = self.logical_text();
+        let markers: Vec<TextRange> = self
+            .0
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| t.kind() == HEREDOC_MARKER)
+            .map(|t| t.text_range())
+            .collect();
+        // Blank-separated pieces of the logical text, as logical ranges.
+        let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = None;
+        for (i, c) in lt
+            .text
+            .char_indices()
+            .chain(std::iter::once((lt.text.len(), ' ')))
+        {
+            let blank = matches!(c, ' ' | '\t' | '\r' | '\n' | '\x0b' | '\x0c');
+            match (start, blank) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    pieces.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let mut out: Vec<(std::ops::Range<usize>, SyntaxKind)> = Vec::new();
+        for p in pieces {
+            let range = lt.range(p.clone());
+            match markers.iter().find(|m| m.contains_range(range)) {
+                // A marker like `<<  EOF` spans blanks: its pieces make one word.
+                Some(m) => match out.last_mut() {
+                    Some((last, HEREDOC_MARKER)) if m.contains_range(lt.range(last.clone())) => {
+                        last.end = p.end
+                    }
+                    _ => out.push((p, HEREDOC_MARKER)),
+                },
+                None => out.push((p, WORD)),
+            }
+        }
+        out.into_iter()
+            .map(|(r, kind)| Word {
+                text: lt.text[r.clone()].to_string(),
+                range: lt.range(r),
+                kind,
+            })
+            .collect()
     }
 }
 

@@ -38,44 +38,46 @@ pub struct SubNode {
     pub json: bool,
 }
 
-fn values(instr: &Instr) -> Vec<String> {
+fn values(instr: &Instr, line: &str) -> Vec<String> {
     if instr.kind == crate::SyntaxKind::UNKNOWN_INSTR {
         // BuildKit's parser keeps an unknown instruction with one empty value (`parseIgnore`).
         return vec![String::new()];
     }
-    fn of(args: &Args) -> Vec<String> {
-        match args {
-            Args::None => Vec::new(),
-            Args::Words(w) => w.iter().map(|p| p.value.clone()).collect(),
-            Args::String(p, _) | Args::Shell(p, _) => vec![p.value.clone()],
-            Args::Exec(items, _) => items.clone(),
-            Args::KeyValues { legacy, pairs, .. } => pairs
-                .iter()
-                .flat_map(|kv| {
-                    let v = kv
-                        .value
-                        .as_ref()
-                        .map(|v| v.value.clone())
-                        .unwrap_or_default();
-                    [
-                        kv.key.value.clone(),
-                        v,
-                        if *legacy { String::new() } else { "=".into() },
-                    ]
-                })
-                .collect(),
-            Args::ArgDecls(decls) => decls
-                .iter()
-                .map(|kv| match &kv.value {
-                    Some(v) => format!("{}={}", kv.key.value, v.value),
-                    None => kv.key.value.clone(),
-                })
-                .collect(),
-            Args::Health(typ, cmd) => std::iter::once(typ.value.clone()).chain(of(cmd)).collect(),
-            Args::OnBuild(sub) => values(sub),
+    let text = |p: &crate::words::Piece| p.text(line).to_string();
+    match &instr.args {
+        Args::None => Vec::new(),
+        Args::Words(w) => w.iter().map(text).collect(),
+        Args::String(p, _) | Args::Shell(p) => vec![text(p)],
+        Args::Exec(items, _) => items.clone(),
+        Args::KeyValues { legacy, pairs, .. } => pairs
+            .iter()
+            .flat_map(|kv| {
+                let v = kv.value.as_ref().map(text).unwrap_or_default();
+                [
+                    text(&kv.key),
+                    v,
+                    if *legacy { String::new() } else { "=".into() },
+                ]
+            })
+            .collect(),
+        Args::ArgDecls(decls) => decls
+            .iter()
+            .map(|kv| match &kv.value {
+                Some(v) => format!("{}={}", text(&kv.key), text(v)),
+                None => text(&kv.key),
+            })
+            .collect(),
+        Args::Health(typ, cmd) => {
+            let sub = Instr {
+                args: (**cmd).clone(),
+                ..instr.clone()
+            };
+            std::iter::once(text(typ))
+                .chain(values(&sub, line))
+                .collect()
         }
+        Args::OnBuild(sub) => values(sub, line),
     }
-    of(&instr.args)
 }
 
 /// BuildKit's node for one top-level instruction.
@@ -100,17 +102,25 @@ pub fn node(instr: &Instruction, escape: char, index: &LineIndex) -> Node {
         .collect();
     let sub = match &parsed.args {
         Args::OnBuild(sub) => Some(Box::new(SubNode {
-            cmd: sub.keyword.value.to_lowercase(),
-            flags: sub.flags.iter().map(|f| f.value.clone()).collect(),
-            value: values(sub),
+            cmd: sub.keyword.text(&logical.text).to_lowercase(),
+            flags: sub
+                .flags
+                .iter()
+                .map(|f| f.text(&logical.text).to_string())
+                .collect(),
+            value: values(sub, &logical.text),
             json: sub.is_json(),
         })),
         _ => None,
     };
     Node {
-        cmd: parsed.keyword.value.to_lowercase(),
-        flags: parsed.flags.iter().map(|f| f.value.clone()).collect(),
-        value: values(&parsed),
+        cmd: parsed.keyword.text(&logical.text).to_lowercase(),
+        flags: parsed
+            .flags
+            .iter()
+            .map(|f| f.text(&logical.text).to_string())
+            .collect(),
+        value: values(&parsed, &logical.text),
         start_line,
         end_line,
         json: sub.as_ref().map_or(parsed.is_json(), |s| s.json),

@@ -79,9 +79,62 @@ pub fn format(parse: &Parse, opts: &FormatOptions) -> String {
 }
 
 fn is_blank(t: &SyntaxToken) -> bool {
-    matches!(t.kind(), WHITESPACE | ERROR_TOKEN)
-        && !t.text().is_empty()
-        && t.text().chars().all(|c| c == ' ' || c == '\t')
+    is_blank_text(t.kind(), t.text())
+}
+
+fn is_blank_text(kind: SyntaxKind, text: &str) -> bool {
+    matches!(kind, WHITESPACE | ERROR_TOKEN)
+        && !text.is_empty()
+        && text.chars().all(|c| c == ' ' || c == '\t')
+}
+
+/// A token, or a piece of a shell-form TEXT token: the tree keeps a shell command in one TEXT
+/// token per line, and the formatter splits it at blanks to treat them like separator tokens.
+struct Tok {
+    kind: SyntaxKind,
+    text: String,
+    /// A VALUE inside a flag.
+    in_flag: bool,
+}
+
+impl Tok {
+    fn kind(&self) -> SyntaxKind {
+        self.kind
+    }
+    fn text(&self) -> &str {
+        &self.text
+    }
+    fn pieces(t: &SyntaxToken) -> Vec<Tok> {
+        let in_flag = t.parent().is_some_and(|p| p.kind() == FLAG);
+        if t.kind() != TEXT {
+            return vec![Tok {
+                kind: t.kind(),
+                text: t.text().to_string(),
+                in_flag,
+            }];
+        }
+        let mut out: Vec<Tok> = Vec::new();
+        for c in t.text().chars() {
+            let kind = if c == ' ' || c == '\t' {
+                WHITESPACE
+            } else {
+                WORD
+            };
+            match out.last_mut() {
+                Some(last) if last.kind == kind => last.text.push(c),
+                _ => out.push(Tok {
+                    kind,
+                    text: c.to_string(),
+                    in_flag,
+                }),
+            }
+        }
+        out
+    }
+}
+
+fn is_blank_tok(t: &Tok) -> bool {
+    is_blank_text(t.kind, &t.text)
 }
 
 fn next_token_kind(t: &SyntaxToken) -> Option<SyntaxKind> {
@@ -217,7 +270,7 @@ impl<'a> Instr<'a> {
 
     fn run(mut self, node: &SyntaxNode, out: &mut String) {
         // Flatten the tokens with their context and the kind of the instruction they belong to.
-        let mut toks: Vec<(SyntaxToken, Ctx, SyntaxKind)> = Vec::new();
+        let mut toks: Vec<(Tok, Ctx, SyntaxKind)> = Vec::new();
         for t in node
             .descendants_with_tokens()
             .filter_map(|e| e.into_token())
@@ -237,7 +290,7 @@ impl<'a> Instr<'a> {
                     _ => {}
                 }
             }
-            toks.push((t, ctx, owner));
+            toks.extend(Tok::pieces(&t).into_iter().map(|p| (p, ctx, owner)));
         }
         let mut quotes = Quotes::new();
         let mut args_started = false;
@@ -269,12 +322,12 @@ impl<'a> Instr<'a> {
                     let rest = chars.as_str();
                     let term = rest.trim_start_matches([' ', '\t']);
                     self.push(term);
-                    let blank_before = prev.is_some_and(|(p, _, _)| is_blank(p));
+                    let blank_before = prev.is_some_and(|(p, _, _)| is_blank_tok(p));
                     let join_is_separator = blank_before && separator;
                     // A word continued on the next line at column 0: indent it only if the
                     // join was already a word break.
                     if let Some((n, nctx, _)) = next {
-                        let starts_word = !is_blank(n)
+                        let starts_word = !is_blank_tok(n)
                             && !matches!(n.kind(), NEWLINE | CONTINUATION)
                             && *nctx != Ctx::Skipped
                             && *nctx != Ctx::Heredoc;
@@ -283,7 +336,7 @@ impl<'a> Instr<'a> {
                         }
                     }
                 }
-                _ if is_blank(t) => {
+                _ if is_blank_tok(t) => {
                     let next_kind = next.map(|(n, _, _)| n.kind());
                     let after_line_break = prev.is_some_and(|(p, pctx, _)| {
                         p.kind() == CONTINUATION || (*pctx == Ctx::Skipped && p.kind() == NEWLINE)
@@ -322,8 +375,7 @@ impl<'a> Instr<'a> {
                     }
                     if ctx != Ctx::Skipped
                         && !matches!(t.kind(), NEWLINE | FLAG_NAME | EQ)
-                        && !(matches!(t.kind(), VALUE)
-                            && t.parent().is_some_and(|p| p.kind() == FLAG))
+                        && !(matches!(t.kind(), VALUE) && t.in_flag)
                     {
                         args_started = true;
                     }

@@ -40,7 +40,7 @@ pub(crate) enum Args {
     /// The whole rest as one value (USER, WORKDIR, MAINTAINER, STOPSIGNAL), with its words.
     String(Piece, Vec<Range<usize>>),
     /// Shell form of RUN/CMD/ENTRYPOINT/SHELL: one value, the raw text.
-    Shell(Piece, Vec<Range<usize>>),
+    Shell(Piece),
     /// Exec form: the strings, and the JSON tokens.
     Exec(Vec<String>, Vec<(JsonToken, Range<usize>)>),
     /// ENV/LABEL pairs; `legacy` for the `KEY value` form.
@@ -83,11 +83,8 @@ pub(crate) fn parse_instr(line: &str, range: Range<usize>, escape: char) -> Inst
     let base = range.start + trimmed.start;
     let t = &text[trimmed.clone()];
     let kw_len = t.find(['\t', '\x0b', '\x0c', '\r', ' ']).unwrap_or(t.len());
-    let keyword = Piece {
-        range: base..base + kw_len,
-        value: t[..kw_len].to_string(),
-    };
-    let kind = SyntaxKind::from_keyword(&keyword.value);
+    let keyword = Piece::raw(base..base + kw_len);
+    let kind = SyntaxKind::from_keyword(&t[..kw_len]);
     let after_kw = t[kw_len..].trim_start_matches(['\t', '\x0b', '\x0c', '\r', ' ']);
     let rest_start = base + (t.len() - after_kw.len());
     let (flags, args_off) = extract_builder_flags(after_kw, rest_start);
@@ -109,18 +106,12 @@ pub(crate) fn parse_instr(line: &str, range: Range<usize>, escape: char) -> Inst
 fn words_of(line: &str, range: Range<usize>) -> Vec<Piece> {
     split_ws(&line[range.clone()], range.start)
         .into_iter()
-        .map(|r| Piece {
-            value: line[r.clone()].to_string(),
-            range: r,
-        })
+        .map(Piece::raw)
         .collect()
 }
 
-fn whole(line: &str, range: Range<usize>) -> Piece {
-    Piece {
-        value: line[range.clone()].to_string(),
-        range,
-    }
+fn whole(range: Range<usize>) -> Piece {
+    Piece::raw(range)
 }
 
 fn maybe_json(
@@ -170,10 +161,7 @@ fn parse_args(
                 return Args::None;
             }
             maybe_json(line, range.clone(), errors, || {
-                Args::Shell(
-                    whole(line, range.clone()),
-                    split_ws(&line[range.clone()], range.start),
-                )
+                Args::Shell(whole(range.clone()))
             })
         }
         USER_INSTR | WORKDIR_INSTR | MAINTAINER_INSTR | STOPSIGNAL_INSTR => {
@@ -181,7 +169,7 @@ fn parse_args(
                 Args::None
             } else {
                 Args::String(
-                    whole(line, range.clone()),
+                    whole(range.clone()),
                     split_ws(&line[range.clone()], range.start),
                 )
             }
@@ -190,7 +178,7 @@ fn parse_args(
         ARG_INSTR => Args::ArgDecls(
             parse_words(&line[range.clone()], range.start, escape)
                 .into_iter()
-                .map(split_kv)
+                .map(|w| split_kv(line, w))
                 .collect(),
         ),
         HEALTHCHECK_INSTR => {
@@ -199,10 +187,7 @@ fn parse_args(
             if sep == 0 {
                 return Args::None;
             }
-            let typ = Piece {
-                range: range.start..range.start + sep,
-                value: text[..sep].to_string(),
-            };
+            let typ = Piece::raw(range.start..range.start + sep);
             let rest = &text[sep..];
             let next = range.start + sep + (rest.len() - rest.trim_start().len());
             let cmd_range = next..range.end;
@@ -210,10 +195,7 @@ fn parse_args(
                 Args::None
             } else {
                 maybe_json(line, cmd_range.clone(), errors, || {
-                    Args::Shell(
-                        whole(line, cmd_range.clone()),
-                        split_ws(&line[cmd_range.clone()], cmd_range.start),
-                    )
+                    Args::Shell(whole(cmd_range.clone()))
                 })
             };
             Args::Health(typ, Box::new(cmd))
@@ -232,18 +214,16 @@ fn parse_args(
 }
 
 /// Splits `name=value` at the first `=`.
-fn split_kv(word: Piece) -> KeyValue {
-    match word.value.find('=') {
+fn split_kv(line: &str, word: Piece) -> KeyValue {
+    let text = word.text(line);
+    match text.find('=') {
         Some(i) => {
             // The raw text and the value agree up to a trailing escape, so `i` is valid in both.
             let eq = word.range.start + i;
-            let key = Piece {
-                range: word.range.start..eq,
-                value: word.value[..i].to_string(),
-            };
+            let key = Piece::raw(word.range.start..eq);
             let value = Piece {
                 range: eq + 1..word.range.end,
-                value: word.value[i + 1..].to_string(),
+                value: word.value.as_ref().map(|v| v[i + 1..].to_string()),
             };
             KeyValue {
                 key,
@@ -273,7 +253,7 @@ fn parse_name_val(
     let Some(first) = words.first() else {
         return Args::None;
     };
-    if !first.value.contains('=') {
+    if !first.text(line).contains('=') {
         let split = split_ws(rest, range.start);
         if split.len() < 2 {
             errors.push((
@@ -290,14 +270,8 @@ fn parse_name_val(
                 stray: Vec::new(),
             };
         }
-        let key = Piece {
-            range: split[0].clone(),
-            value: line[split[0].clone()].to_string(),
-        };
-        let value = Piece {
-            range: split[1].start..range.end,
-            value: line[split[1].start..range.end].to_string(),
-        };
+        let key = Piece::raw(split[0].clone());
+        let value = Piece::raw(split[1].start..range.end);
         return Args::KeyValues {
             legacy: true,
             pairs: vec![KeyValue {
@@ -311,14 +285,14 @@ fn parse_name_val(
     let mut pairs = Vec::new();
     let mut stray = Vec::new();
     for word in words {
-        if word.value.contains('=') {
-            pairs.push(split_kv(word));
+        if word.text(line).contains('=') {
+            pairs.push(split_kv(line, word));
         } else {
             errors.push((
                 word.range.clone(),
                 format!(
                     "Syntax error - can't find = in {:?}. Must be of the form: name=value",
-                    word.value
+                    word.text(line)
                 ),
             ));
             stray.push(word);

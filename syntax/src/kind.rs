@@ -42,6 +42,8 @@ pub enum SyntaxKind {
     HEREDOC_BODY,
     /// The line that ends a heredoc (without its terminator).
     HEREDOC_END,
+    /// Shell-form command text (a RUN's script), not split into words.
+    TEXT,
     /// Text the parser could not place (kept so that the tree stays lossless).
     ERROR_TOKEN,
 

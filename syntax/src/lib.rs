@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod buildkit;
 pub mod format;
+mod green;
 mod instr;
 mod kind;
 mod lexer;
@@ -85,5 +86,23 @@ mod tests {
             let p = parse(text);
             assert_eq!(p.syntax().to_string(), text, "{text:?}");
         }
+    }
+
+    #[test]
+    fn whitespace_around_skipped_comment_lines_is_whitespace() {
+        let text = "RUN a \\\n  # c\n  b\n";
+        let tree = parse(text).syntax();
+        let kinds: Vec<_> = tree
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .map(|t| t.kind())
+            .collect();
+        assert!(!kinds.contains(&SyntaxKind::ERROR_TOKEN), "{kinds:?}");
+        assert!(
+            kinds.contains(&SyntaxKind::SKIPPED_LINE)
+                || tree
+                    .descendants()
+                    .any(|n| n.kind() == SyntaxKind::SKIPPED_LINE)
+        );
     }
 }

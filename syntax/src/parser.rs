@@ -1,11 +1,13 @@
 //! The line-level parser: parser directives, comments, line continuations and heredoc bodies,
 //! exactly as BuildKit's `parser.Parse` reads them, building the lossless green tree.
 
+use crate::green::GreenBuilder;
 use crate::instr::{heredoc_markers, parse_instr, Args, Instr, KeyValue};
 use crate::lexer::JsonToken;
 use crate::words::{HeredocMarker, Piece};
 use crate::{SyntaxError, SyntaxKind, SyntaxKind::*};
-use rowan::{GreenNode, GreenNodeBuilder, TextRange, TextSize};
+use rowan::{GreenNode, TextRange, TextSize};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// BuildKit reads lines with a bufio.Scanner whose buffer is 64 KiB.
@@ -80,7 +82,7 @@ pub(crate) struct ParseOutput {
 struct Parser<'a> {
     text: &'a str,
     lines: Vec<Line>,
-    builder: GreenNodeBuilder<'static>,
+    builder: GreenBuilder,
     errors: Vec<SyntaxError>,
 }
 
@@ -92,10 +94,10 @@ pub(crate) fn parse_text(text: &str) -> ParseOutput {
     let mut p = Parser {
         text,
         lines: split_lines(text),
-        builder: GreenNodeBuilder::new(),
+        builder: GreenBuilder::default(),
         errors: Vec::new(),
     };
-    p.builder.start_node(SOURCE_FILE.into());
+    p.builder.start_node(SOURCE_FILE);
     p.run();
     p.builder.finish_node();
     ParseOutput {
@@ -105,8 +107,9 @@ pub(crate) fn parse_text(text: &str) -> ParseOutput {
 }
 
 /// One continued instruction: its logical line and how it maps onto the file.
-struct Logical {
-    line: String,
+struct Logical<'a> {
+    /// Borrowed from the file when the instruction is on one line (the common case).
+    line: Cow<'a, str>,
     /// `(logical start, physical start, len)` of each piece of the logical line.
     segments: Vec<(usize, usize, usize)>,
     /// Physical ranges BuildKit drops: continuation markers and skipped lines, in order.
@@ -145,13 +148,18 @@ fn continuation_at(content: &str, escape: char) -> Option<usize> {
 }
 
 fn is_space_only(s: &str) -> bool {
-    s.chars().all(char::is_whitespace)
+    s.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c))
+        || s.chars().all(char::is_whitespace)
 }
+
+/// Marks text between elements for [`Emitter::piece`] to classify.
+const GAP: SyntaxKind = SyntaxKind::ERROR_TOKEN;
 
 impl<'a> Parser<'a> {
     fn token(&mut self, kind: SyntaxKind, range: Range<usize>) {
         if !range.is_empty() {
-            self.builder.token(kind.into(), &self.text[range]);
+            self.builder.token(kind, &self.text[range]);
         }
     }
 
@@ -203,7 +211,7 @@ impl<'a> Parser<'a> {
                     let key_l = key.to_ascii_lowercase();
                     if matches!(key_l.as_str(), "syntax" | "escape" | "check") {
                         self.leading_ws(line.start, line.content_end);
-                        self.builder.start_node(DIRECTIVE.into());
+                        self.builder.start_node(DIRECTIVE);
                         self.token(COMMENT, body_start..line.content_end);
                         self.builder.finish_node();
                         self.token(NEWLINE, line.content_end..line.end);
@@ -274,20 +282,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads an instruction's physical lines, joining continuations as BuildKit does.
-    fn read_logical(&mut self, i: &mut usize, body_start: usize, escape: char) -> Logical {
+    fn read_logical(&mut self, i: &mut usize, body_start: usize, escape: char) -> Logical<'a> {
         let first = self.lines[*i];
         *i += 1;
         let mut lg = Logical {
-            line: String::new(),
+            line: Cow::Borrowed(""),
             segments: Vec::new(),
             trivia: Vec::new(),
             end: first.end,
             has_empty_continuation_line: false,
         };
-        let push = |lg: &mut Logical, text: &str, start: usize, len: usize| {
+        let push = |lg: &mut Logical, _text: &str, start: usize, len: usize| {
             if len > 0 {
-                lg.segments.push((lg.line.len(), start, len));
-                lg.line.push_str(&text[start..start + len]);
+                let logical_start = lg.segments.last().map_or(0, |&(l, _, n)| l + n);
+                lg.segments.push((logical_start, start, len));
             }
         };
         let content = &self.text[body_start..first.content_end];
@@ -340,12 +348,21 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        lg.line = match lg.segments.as_slice() {
+            [] => Cow::Borrowed(""),
+            [(_, start, len)] => Cow::Borrowed(&self.text[*start..start + len]),
+            segs => Cow::Owned(
+                segs.iter()
+                    .map(|&(_, start, len)| &self.text[start..start + len])
+                    .collect(),
+            ),
+        };
         lg
     }
 
     /// Reads a heredoc body after the instruction line, up to the line equal to its name.
-    fn heredoc(&mut self, i: &mut usize, marker: &HeredocMarker, logical: &Logical) {
-        self.builder.start_node(HEREDOC.into());
+    fn heredoc(&mut self, i: &mut usize, marker: &HeredocMarker, logical: &Logical<'_>) {
+        self.builder.start_node(HEREDOC);
         let body_start = self.lines.get(*i).map_or(self.text.len(), |l| l.start);
         while *i < self.lines.len() {
             let l = self.lines[*i];
@@ -372,7 +389,7 @@ impl<'a> Parser<'a> {
 }
 
 /// Maps a logical start offset to the file.
-fn map_start(lg: &Logical, off: usize) -> usize {
+fn map_start(lg: &Logical<'_>, off: usize) -> usize {
     match lg.segments.partition_point(|&(ls, _, _)| ls <= off) {
         0 => lg.segments.first().map_or(0, |s| s.1),
         n => {
@@ -387,7 +404,7 @@ fn map_start(lg: &Logical, off: usize) -> usize {
 }
 
 /// Maps a logical end offset (exclusive) to the file.
-fn map_end(lg: &Logical, off: usize) -> usize {
+fn map_end(lg: &Logical<'_>, off: usize) -> usize {
     match lg.segments.partition_point(|&(ls, _, _)| ls < off) {
         0 => lg.segments.first().map_or(0, |s| s.1),
         n => {
@@ -397,7 +414,7 @@ fn map_end(lg: &Logical, off: usize) -> usize {
     }
 }
 
-fn map_range(lg: &Logical, r: Range<usize>) -> Range<usize> {
+fn map_range(lg: &Logical<'_>, r: Range<usize>) -> Range<usize> {
     if lg.segments.is_empty() {
         return 0..0;
     }
@@ -413,7 +430,7 @@ fn map_range(lg: &Logical, r: Range<usize>) -> Range<usize> {
 /// Emits the tokens of one instruction, weaving in the continuation trivia BuildKit drops.
 struct Emitter<'p, 'a, 'l> {
     p: &'p mut Parser<'a>,
-    logical: &'l Logical,
+    logical: &'l Logical<'a>,
     /// Physical offset up to which the file has been emitted.
     cursor: usize,
     trivia_idx: usize,
@@ -432,15 +449,25 @@ impl Emitter<'_, '_, '_> {
                 }
                 Some(t) if t.start() < end => {
                     let stop = t.start();
-                    self.p.token(kind, self.cursor..stop);
-                    self.cursor = stop;
+                    self.piece(kind, stop);
                 }
-                _ => {
-                    self.p.token(kind, self.cursor..end);
-                    self.cursor = end;
-                }
+                _ => self.piece(kind, end),
             }
         }
+    }
+
+    /// Emits the text from the cursor to `end` (no trivia inside) as one token. A gap between
+    /// elements is whitespace, or text the parser could not place.
+    fn piece(&mut self, kind: SyntaxKind, end: usize) {
+        let kind = if kind != GAP {
+            kind
+        } else if is_space_only(&self.p.text[self.cursor..end]) {
+            WHITESPACE
+        } else {
+            ERROR_TOKEN
+        };
+        self.p.token(kind, self.cursor..end);
+        self.cursor = end;
     }
 
     /// Emits trivia that start exactly at the cursor (between two pieces of text).
@@ -461,7 +488,7 @@ impl Emitter<'_, '_, '_> {
                 self.cursor = end;
             }
             Trivia::Skipped(l) => {
-                self.p.builder.start_node(SKIPPED_LINE.into());
+                self.p.builder.start_node(SKIPPED_LINE);
                 let rest = self.p.leading_ws(l.start, l.content_end);
                 self.p.token(COMMENT, rest..l.content_end);
                 self.p.token(NEWLINE, l.content_end..l.end);
@@ -475,13 +502,8 @@ impl Emitter<'_, '_, '_> {
     fn gap_to(&mut self, off: usize) {
         let target = map_start(self.logical, off);
         if target > self.cursor {
-            let gap = &self.p.text[self.cursor..target];
-            let kind = if gap.split(['\n']).all(is_space_only) {
-                WHITESPACE
-            } else {
-                ERROR_TOKEN
-            };
-            self.emit_to(kind, target);
+            // `piece` classifies each part of a gap as whitespace or unplaced text.
+            self.emit_to(GAP, target);
         }
     }
 
@@ -498,7 +520,7 @@ impl Emitter<'_, '_, '_> {
     fn start(&mut self, kind: SyntaxKind, first: usize) {
         self.gap_to(first);
         self.flush_trivia_at_cursor();
-        self.p.builder.start_node(kind.into());
+        self.p.builder.start_node(kind);
     }
 
     fn finish(&mut self) {
@@ -511,7 +533,7 @@ impl Emitter<'_, '_, '_> {
         if top {
             // The node starts with the instruction's first line, as BuildKit's StartLine does,
             // even when that line holds only a continuation.
-            self.p.builder.start_node(instr.kind.into());
+            self.p.builder.start_node(instr.kind);
         } else {
             self.start(instr.kind, instr.keyword.range.start);
         }
@@ -526,7 +548,7 @@ impl Emitter<'_, '_, '_> {
             // Whatever is left of the last line: trailing trivia and the terminator.
             let end = self.logical.end;
             while let Some(t) = self.logical.trivia.get(self.trivia_idx).copied() {
-                self.emit_to(WHITESPACE, t.start());
+                self.emit_to(GAP, t.start());
                 self.emit_trivia(t);
                 self.trivia_idx += 1;
             }
@@ -535,7 +557,7 @@ impl Emitter<'_, '_, '_> {
                     .trim_end_matches(['\r', '\n'])
                     .len()
                     + self.cursor;
-                self.emit_to(WHITESPACE, line_end);
+                self.emit_to(GAP, line_end);
                 self.p.token(NEWLINE, line_end..end);
                 self.cursor = end;
             }
@@ -601,9 +623,21 @@ impl Emitter<'_, '_, '_> {
             Args::None => {}
             Args::Words(words) => self.words(words.iter().map(|w| w.range.clone())),
             Args::String(_, words) => self.words(words.iter().cloned()),
-            Args::Shell(piece, words) => {
+            Args::Shell(piece) => {
+                // The command text stays in one TEXT token per line piece (split only around
+                // heredoc markers): the shell, not the Dockerfile, gives it structure, and
+                // word tokens here would double the size of the tree.
                 self.start(SHELL_FORM, piece.range.start);
-                self.words(words.iter().cloned());
+                let mut pos = piece.range.start;
+                let markers = self.markers;
+                for mk in markers.iter().filter(|m| {
+                    m.range.start >= piece.range.start && m.range.end <= piece.range.end
+                }) {
+                    self.tok(TEXT, &(pos..mk.range.start));
+                    self.tok(HEREDOC_MARKER, &mk.range);
+                    pos = mk.range.end;
+                }
+                self.tok(TEXT, &(pos..piece.range.end));
                 self.finish();
             }
             Args::Exec(_, tokens) => {

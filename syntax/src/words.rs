@@ -8,7 +8,22 @@ use std::ops::Range;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Piece {
     pub range: Range<usize>,
-    pub value: String,
+    /// BuildKit's value when it differs from the raw text of `range` (flags lose their quotes).
+    pub value: Option<String>,
+}
+
+impl Piece {
+    pub fn raw(range: Range<usize>) -> Piece {
+        Piece { range, value: None }
+    }
+
+    /// The value BuildKit gives this piece of `line`.
+    pub fn text<'l>(&'l self, line: &'l str) -> &'l str {
+        match &self.value {
+            Some(v) => v,
+            None => &line[self.range.clone()],
+        }
+    }
 }
 
 fn is_space(c: char) -> bool {
@@ -43,7 +58,7 @@ pub(crate) fn extract_builder_flags(line: &str, base: usize) -> (Vec<Piece>, usi
             if phase != Phase::Spaces && word != "--" && (blank_ok || !word.is_empty()) {
                 flags.push(Piece {
                     range: base + word_start..base + line.len(),
-                    value: word,
+                    value: Some(word),
                 });
             }
             return (flags, line.len());
@@ -69,7 +84,7 @@ pub(crate) fn extract_builder_flags(line: &str, base: usize) -> (Vec<Piece>, usi
                     if blank_ok || !word.is_empty() {
                         flags.push(Piece {
                             range: base + word_start..base + pos,
-                            value: std::mem::take(&mut word),
+                            value: Some(std::mem::take(&mut word)),
                         });
                     }
                     word.clear();
@@ -102,14 +117,16 @@ pub(crate) fn extract_builder_flags(line: &str, base: usize) -> (Vec<Piece>, usi
 }
 
 /// `parseWords`: split on unquoted whitespace, keeping quotes and escapes in the words. The only
-/// change BuildKit makes to a word's text is dropping an escape character that ends the input.
+/// change BuildKit makes to a word's text is dropping an escape character that ends the input,
+/// so a word's value is its raw text except in that case.
 pub(crate) fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Piece> {
     let mut words = Vec::new();
     let mut in_word = false;
     let mut quote: Option<char> = None;
     let mut start = 0;
     let mut blank_ok = false;
-    let mut value = String::new();
+    // Whether BuildKit's value for the current word has any character yet.
+    let mut nonempty = false;
     let mut chars = rest.char_indices().peekable();
     while let Some((pos, ch)) = chars.next() {
         if !in_word {
@@ -119,56 +136,52 @@ pub(crate) fn parse_words(rest: &str, base: usize, escape: char) -> Vec<Piece> {
             in_word = true;
             start = pos;
         }
+        let trailing_escape = ch == escape && chars.peek().is_none() && quote != Some('\'');
+        if trailing_escape {
+            // Dropped from the value: the word ends here.
+            if blank_ok || nonempty {
+                let value = Some(rest[start..pos].to_string());
+                words.push(Piece {
+                    range: base + start..base + rest.len(),
+                    value,
+                });
+            }
+            return words;
+        }
         match quote {
-            None => {
-                if is_space(ch) {
-                    if blank_ok || !value.is_empty() {
-                        words.push(Piece {
-                            range: base + start..base + pos,
-                            value: std::mem::take(&mut value),
-                        });
-                    }
-                    in_word = false;
-                    blank_ok = false;
-                    continue;
+            None if is_space(ch) => {
+                if blank_ok || nonempty {
+                    words.push(Piece {
+                        range: base + start..base + pos,
+                        value: None,
+                    });
                 }
+                in_word = false;
+                blank_ok = false;
+                nonempty = false;
+                continue;
+            }
+            None => {
                 if ch == '\'' || ch == '"' {
                     quote = Some(ch);
                     blank_ok = true;
                 }
-                if ch == escape {
-                    if chars.peek().is_none() {
-                        continue;
-                    }
-                    value.push(ch);
-                    let (_, next) = chars.next().unwrap();
-                    value.push(next);
-                    continue;
-                }
-                value.push(ch);
             }
             Some(q) => {
                 if ch == q {
                     quote = None;
                 }
-                if ch == escape && q != '\'' {
-                    if chars.peek().is_none() {
-                        quote = None;
-                        continue;
-                    }
-                    value.push(ch);
-                    let (_, next) = chars.next().unwrap();
-                    value.push(next);
-                    continue;
-                }
-                value.push(ch);
             }
         }
+        nonempty = true;
+        if ch == escape && quote != Some('\'') {
+            chars.next();
+        }
     }
-    if in_word && (blank_ok || !value.is_empty()) {
+    if in_word && (blank_ok || nonempty) {
         words.push(Piece {
             range: base + start..base + rest.len(),
-            value,
+            value: None,
         });
     }
     words
@@ -357,14 +370,14 @@ pub(crate) fn heredocs_from_line(line: &str) -> Vec<HeredocMarker> {
 mod tests {
     use super::*;
 
-    fn values(p: Vec<Piece>) -> Vec<String> {
-        p.into_iter().map(|p| p.value).collect()
+    fn values(line: &str, p: Vec<Piece>) -> Vec<String> {
+        p.iter().map(|p| p.text(line).to_string()).collect()
     }
 
     #[test]
     fn flags_lose_quotes_and_stop_at_first_argument() {
         let (flags, args) = extract_builder_flags(r#"--chown="a b" --link src --from=x"#, 0);
-        assert_eq!(values(flags), vec!["--chown=a b", "--link"]);
+        assert_eq!(values("", flags), vec!["--chown=a b", "--link"]);
         assert_eq!(args, 21);
         let (flags, args) = extract_builder_flags("-- --notaflag", 0);
         assert!(flags.is_empty());
@@ -373,8 +386,9 @@ mod tests {
 
     #[test]
     fn words_keep_quotes_and_drop_trailing_escape() {
-        let w = parse_words(r#"a="b c" d\ e f\"#, 0, '\\');
-        assert_eq!(values(w), vec![r#"a="b c""#, r"d\ e", "f"]);
+        let line = r#"a="b c" d\ e f\"#;
+        let w = parse_words(line, 0, '\\');
+        assert_eq!(values(line, w), vec![r#"a="b c""#, r"d\ e", "f"]);
     }
 
     #[test]
