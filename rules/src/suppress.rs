@@ -25,6 +25,15 @@ pub struct Suppression {
     pub unknown: Vec<String>,
 }
 
+/// BuildKit checks that only the file-level `# check=` directive can skip.
+const WHOLE_FILE_CHECKS: &[&str] = &[
+    "NoEmptyContinuation",
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ReservedStageName",
+    "InvalidDefaultArgInFrom",
+];
+
 enum Tool {
     Dflint,
     Hadolint,
@@ -128,8 +137,26 @@ pub fn collect(model: &Model) -> Vec<Suppression> {
         };
         let mut codes = Vec::new();
         let mut unknown = Vec::new();
+        let buildkit_per_instruction = matches!(tool, Tool::Buildkit) && !global;
         for name in names {
-            let found = codes_for(&tool, &name);
+            let found: Vec<&'static RuleMeta> = if matches!(tool, Tool::Buildkit) && name == "all" {
+                registry::all()
+                    .iter()
+                    .map(|r| r.meta())
+                    .filter(|m| !m.buildkit.is_empty())
+                    .collect()
+            } else {
+                codes_for(&tool, &name)
+            };
+            // BuildKit applies a per-instruction `# check=skip=` only to per-instruction checks.
+            let found: Vec<&'static RuleMeta> = if buildkit_per_instruction {
+                found
+                    .into_iter()
+                    .filter(|m| !m.buildkit.iter().any(|b| WHOLE_FILE_CHECKS.contains(b)))
+                    .collect()
+            } else {
+                found
+            };
             if found.is_empty() {
                 unknown.push(name);
             }
