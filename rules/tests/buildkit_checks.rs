@@ -53,7 +53,7 @@ fn check_directive(text: &str) -> (Vec<String>, Vec<String>) {
         let Some((k, v)) = body.split_once('=') else {
             break;
         };
-        if k.trim().to_ascii_lowercase() != "check" {
+        if !k.trim().eq_ignore_ascii_case("check") {
             continue;
         }
         let v = v.trim().split(' ').next().unwrap_or("");

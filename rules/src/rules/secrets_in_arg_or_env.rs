@@ -64,7 +64,7 @@ impl Rule for SecretsInArgOrEnv {
         let model = cx.model;
         // ARGs before the first FROM are not stored in the image unless redeclared in a stage.
         for d in model.defs.iter().filter(|d| d.kind != VarKind::GlobalArg) {
-            if !(has_word(&d.name, DENY) && !has_word(&d.name, ALLOW)) {
+            if !has_word(&d.name, DENY) || has_word(&d.name, ALLOW) {
                 continue;
             }
             let instr = &model.instructions[d.instr];
