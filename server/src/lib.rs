@@ -13,6 +13,7 @@ mod document;
 mod handlers;
 mod names;
 mod settings;
+mod transport;
 
 pub use backend::Backend;
 
@@ -23,6 +24,7 @@ pub async fn serve<I, O>(input: I, output: O)
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
+    // (use `run_stdio` for the guarded transport)
 {
     let (service, socket) = LspService::build(Backend::new)
         .custom_method("dflint/debugPanic", Backend::debug_panic)
@@ -43,6 +45,11 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    runtime.block_on(transport::serve_guarded(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+    ));
+    // Do not wait for the blocking read of stdin that may still be pending.
+    runtime.shutdown_background();
     0
 }

@@ -1,0 +1,109 @@
+//! A guard in front of the JSON-RPC transport: tower-lsp-server's reader stops for good after a
+//! body that is not JSON (its framed reader ends on the first decode error), so bodies are
+//! checked here first. A malformed one is answered with a JSON-RPC parse error (-32700, id
+//! null) and dropped; everything else passes through unchanged. Outgoing messages are written
+//! whole, so an error reply never lands inside another message.
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// Reads one framed message: `Ok(None)` at the end of the stream, `Err(())` for a header block
+/// without a usable Content-Length (skipped).
+async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Result<Option<Vec<u8>>, ()> {
+    let mut len: Option<usize> = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = String::new();
+        match r.read_line(&mut line).await {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+        let t = line.trim();
+        if t.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue;
+        }
+        saw_header = true;
+        if let Some((k, v)) = t.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().ok();
+            }
+        }
+    }
+    let Some(len) = len else {
+        return Err(());
+    };
+    let mut body = vec![0; len];
+    if r.read_exact(&mut body).await.is_err() {
+        return Ok(None);
+    }
+    Ok(Some(body))
+}
+
+fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+const PARSE_ERROR: &[u8] =
+    br#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#;
+
+/// Serves over `input`/`output` with the guard in between.
+pub async fn serve_guarded<I, O>(input: I, mut output: O)
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+
+    let tx_in = tx.clone();
+    let reader = tokio::spawn(async move {
+        let mut r = BufReader::new(input);
+        loop {
+            match read_frame(&mut r).await {
+                Ok(None) => break,
+                Ok(Some(body)) => {
+                    if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+                        if to_server.write_all(&frame(&body)).await.is_err() {
+                            break;
+                        }
+                    } else {
+                        let _ = tx_in.send(frame(PARSE_ERROR));
+                    }
+                }
+                Err(()) => {
+                    let _ = tx_in.send(frame(PARSE_ERROR));
+                }
+            }
+        }
+        // Dropping `to_server` ends the server's input.
+    });
+    let tx_out = tx.clone();
+    let framer = tokio::spawn(async move {
+        let mut r = BufReader::new(from_server);
+        while let Ok(Some(body)) = read_frame(&mut r).await {
+            if tx_out.send(frame(&body)).is_err() {
+                break;
+            }
+        }
+    });
+    drop(tx);
+    let writer = tokio::spawn(async move {
+        while let Some(msg) = rx.recv().await {
+            if output.write_all(&msg).await.is_err() {
+                break;
+            }
+            let _ = output.flush().await;
+        }
+    });
+    crate::serve(server_in, server_out).await;
+    let _ = framer.await;
+    reader.abort();
+    let _ = reader.await;
+    let _ = writer.await;
+}
