@@ -14,8 +14,11 @@ declare_rule! {
     /// The message says which case it is: the path does not exist; it exists but
     /// `.dockerignore` (or `<Dockerfile>.dockerignore` beside the Dockerfile, which wins) excludes
     /// it; it climbs out of the context (`../x`); a wildcard matches nothing; or a wildcard
-    /// matches only excluded files. A `.dockerignore` that cannot be parsed is reported once, at
-    /// the first instruction that reads the context.
+    /// matches only excluded files; or the source is the whole context (`.` or `/`) and
+    /// `.dockerignore` excludes all of it (a pattern that is exactly `*`, `**` or `**/*`, with no
+    /// `!` exception, as BuildKit's CopyIgnoredFile decides), so nothing is copied. A
+    /// `.dockerignore` that cannot be parsed is reported once, at the first instruction that
+    /// reads the context.
     ///
     /// Sources are expanded with the `ARG`/`ENV` values the Dockerfile gives them; a source that
     /// still depends on a value only known at build time (an `ARG` without a default, an `ENV` of
@@ -407,9 +410,31 @@ fn check_source(bc: &BuildContext, src: &Source, out: &mut Vec<Diagnostic>) {
     };
     let subject = src.subject();
     let diag = match &res {
+        SourceResolution::Found { paths } if paths.len() == 1 && paths[0] == "." => {
+            let Some(by) = whole_context_exclusion(bc) else {
+                return;
+            };
+            Diagnostic::new(
+                &META,
+                src.range,
+                format!(
+                    "{subject}: the whole context is excluded by {}, so nothing is {}",
+                    exclusion(&by),
+                    if src.mount { "mounted" } else { "copied" }
+                ),
+            )
+        }
         SourceResolution::Found { .. } => return,
         SourceResolution::EscapesContext { clamped, resolved } => {
             let tail = match resolved.as_ref() {
+                SourceResolution::Found { paths } if paths.len() == 1 && paths[0] == "." => {
+                    whole_context_exclusion(bc).map_or(String::new(), |by| {
+                        format!(
+                            ", the whole context, which is excluded by {}",
+                            exclusion(&by)
+                        )
+                    })
+                }
                 SourceResolution::Found { .. } => String::new(),
                 SourceResolution::Excluded { by, .. } => {
                     format!(", where it is excluded by {}", exclusion(by))
@@ -561,6 +586,28 @@ fn resolve_parents(bc: &BuildContext, value: &str) -> Option<SourceResolution> {
             by,
         },
         None => SourceResolution::WildcardNoMatch,
+    })
+}
+
+/// The pattern that excludes the whole context, as BuildKit's CopyIgnoredFile decides it for a
+/// source of `.` or `/`: a pattern that is exactly `*`, `**` or `**/*`, and no `!` exception
+/// anywhere (dockerignore.md section F). `.*` and the like do not count.
+fn whole_context_exclusion(bc: &BuildContext) -> Option<Exclusion> {
+    let ig = bc.ignore();
+    if ig.matcher.has_exclusions() {
+        return None;
+    }
+    let (index, p) = ig
+        .matcher
+        .patterns()
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !p.is_exception() && matches!(p.text(), "*" | "**" | "**/*"))?;
+    Some(Exclusion {
+        index,
+        pattern: p.display(),
+        file: ig.name.clone(),
+        line: p.line(),
     })
 }
 
@@ -730,6 +777,59 @@ mod tests {
         );
         // No instruction reads the context: nothing to point at, nothing reported.
         assert!(messages("FROM alpine\nRUN true\n", Some(&ctx)).is_empty());
+    }
+
+    /// BuildKit's CopyIgnoredFile on `.` and `/`: only a pattern that is exactly `*`, `**` or
+    /// `**/*` excludes the whole context, and no `!` exception may exist (dockerignore.md F).
+    #[test]
+    fn whole_context_excluded() {
+        let ctx = |ignore: &str| {
+            BuildContext::new(
+                MemoryContext::from_list(&["Dockerfile", "a.txt", "src/", "src/main.go"]),
+                IgnoreFile::parse(".dockerignore", None, ignore.as_bytes()),
+            )
+        };
+        let text = "FROM alpine\nCOPY . /a/\nCOPY ./ /b/\nCOPY / /c/\nADD . /d/\nCOPY --from=x . /e/\nRUN --mount=type=bind,target=/f true\nRUN --mount=source=.,target=/g true\n";
+        for pattern in ["*", "**", "**/*"] {
+            let ignore = format!("# all of it\n{pattern}\n");
+            let got = messages(text, Some(&ctx(&ignore)));
+            let whole = |s: &str, what: &str| {
+                (
+                    s.to_string(),
+                    format!(
+                        "`{s}`: the whole context is excluded by `.dockerignore` line 2: \
+                         `{pattern}`, so nothing is {what}"
+                    ),
+                )
+            };
+            assert_eq!(
+                got,
+                [
+                    whole(".", "copied"),
+                    whole("./", "copied"),
+                    whole("/", "copied"),
+                    whole(".", "copied"),
+                    whole(".", "mounted"),
+                ],
+                "{pattern}"
+            );
+        }
+        let escapes = messages("FROM alpine\nCOPY .. /x/\n", Some(&ctx("*\n")));
+        assert_eq!(
+            escapes[0].1,
+            "`..` is outside the build context; BuildKit resolves it to `/.` inside the \
+             context, the whole context, which is excluded by `.dockerignore` line 1: `*`"
+        );
+        // Not the whole context: other patterns, or an exception anywhere in the file.
+        for ignore in [
+            ".*\n",
+            "*/*\n",
+            "a.txt\nsrc\n",
+            "*\n!Dockerfile\n",
+            "!x\n**\n",
+        ] {
+            assert!(messages(text, Some(&ctx(ignore))).is_empty(), "{ignore:?}");
+        }
     }
 
     #[test]
