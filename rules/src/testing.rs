@@ -70,13 +70,23 @@ pub fn run_rule(
 
 /// Snapshot test of a rule over `rules/fixtures/<name>.Dockerfile`, or, for rules that need a
 /// build context, over `rules/fixtures/<name>/Dockerfile` with that folder as the context.
+///
+/// The context folder is opened by a path relative to the crate (cargo runs tests in the
+/// crate's folder), so that messages naming it (`... (fixtures/missing-context)`) are the same
+/// on every checkout.
 pub fn assert_fixture(name: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let file = root.join(format!("{name}.Dockerfile"));
     let (path, ctx) = if file.is_file() {
         (file, None)
     } else {
-        let dir = root.join(name);
+        let dir = Path::new("fixtures").join(name);
+        assert!(
+            dir.canonicalize().ok() == root.join(name).canonicalize().ok(),
+            "{}: run the tests from the crate folder `{}` (cargo test does)",
+            dir.display(),
+            env!("CARGO_MANIFEST_DIR")
+        );
         let df = dir.join("Dockerfile");
         let ctx = BuildContext::open(&dir, &df);
         (df, Some(ctx))

@@ -684,24 +684,13 @@ fn ignore_problem(bc: &BuildContext) -> Option<String> {
 mod tests {
     use super::*;
 
-    use crate::testing::{render, run_rule};
+    use crate::testing::run_rule;
     use dflint_context::{IgnoreFile, MemoryContext};
-    use std::path::Path;
 
-    /// The fixture folder is the build context. It is opened by a path relative to the crate
-    /// (cargo runs tests there) rather than through `assert_fixture`'s absolute path, so that
-    /// the messages, which name the context folder, are the same on every checkout.
+    /// The fixture folder is the build context.
     #[test]
     fn fixture() {
-        let dir = Path::new("fixtures/missing-context");
-        let df = dir.join("Dockerfile");
-        let text = std::fs::read_to_string(&df).unwrap();
-        let ctx = BuildContext::open(dir, &df);
-        let diags = run_rule("missing-context", &text, Some(&ctx));
-        assert!(!diags.is_empty());
-        insta::with_settings!({ snapshot_path => "../../fixtures/snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!("missing-context", render(&text, &diags));
-        });
+        crate::testing::assert_fixture("missing-context");
     }
 
     fn messages(text: &str, ctx: Option<&BuildContext>) -> Vec<(String, String)> {
