@@ -4,7 +4,8 @@
 #   scripts/engine-test.sh [extra cargo test args]
 #
 # Starts the engine with scripts/engine-start.sh (reusing one that is already running), runs
-# `cargo test -p dflint-engine` with DOCKER_HOST pointing at it, and stops the engine again
+# `cargo test -p dflint-engine` and the `dflint verify` end-to-end tests
+# (`cargo test --test verify_engine`) with DOCKER_HOST pointing at it, and stops the engine again
 # if this script started it. Needs: apt-get install -y docker.io busybox-static xz-utils
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,3 +22,4 @@ if [ "$started" = 1 ]; then
 fi
 cd "$here/.."
 cargo test -p dflint-engine "$@"
+cargo test --test verify_engine "$@"

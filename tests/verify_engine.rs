@@ -75,6 +75,38 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// Every image on the engine, intermediate ones included.
+fn all_images() -> std::collections::BTreeSet<String> {
+    runtime().block_on(async {
+        let engine = Engine::connect().await.unwrap();
+        engine.all_image_ids().await.unwrap().into_iter().collect()
+    })
+}
+
+/// Takes the engine for one test and remembers its images, so the test can check that
+/// nothing was left behind, labelled or not.
+struct Exclusive {
+    _lock: std::sync::MutexGuard<'static, ()>,
+    images: std::collections::BTreeSet<String>,
+}
+
+fn exclusive() -> Exclusive {
+    let lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    Exclusive {
+        _lock: lock,
+        images: all_images(),
+    }
+}
+
+impl Exclusive {
+    /// No image that was not there before the test (an intermediate one of a build, say).
+    fn assert_no_new_images(&self) {
+        let now = all_images();
+        let new: Vec<_> = now.difference(&self.images).collect();
+        assert!(new.is_empty(), "images left behind: {new:?}");
+    }
+}
+
 /// Nothing carrying dflint's label is left on the engine.
 fn assert_nothing_left() {
     runtime().block_on(async {
@@ -115,7 +147,7 @@ fn a_missing_file_is_confirmed_and_a_present_one_not_reported() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let dockerfile = fixture("missing/Dockerfile");
     let (status, report, stderr) =
         verify_json(&[dockerfile.to_str().unwrap(), "--select", "missing-context"]);
@@ -137,6 +169,7 @@ fn a_missing_file_is_confirmed_and_a_present_one_not_reported() {
     assert_eq!(report["file"], dockerfile.to_str().unwrap());
     assert_eq!(status, exit_when_confirmed("missing-context"), "{stderr}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -144,7 +177,7 @@ fn a_file_excluded_by_dockerignore_is_confirmed() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let dockerfile = fixture("ignored/Dockerfile");
     assert!(fixture("ignored/secret.env").is_file());
     let (status, report, stderr) =
@@ -159,6 +192,7 @@ fn a_file_excluded_by_dockerignore_is_confirmed() {
     assert!(result_at(&report, code, 2).is_none(), "{report:#}");
     assert_eq!(status, exit_when_confirmed("missing-context"), "{stderr}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -166,7 +200,7 @@ fn a_dockerfile_whose_files_are_all_there_builds_and_reports_nothing() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let (status, report, stderr) = verify_json(&[
         fixture("present/Dockerfile").to_str().unwrap(),
         "--select",
@@ -179,6 +213,7 @@ fn a_dockerfile_whose_files_are_all_there_builds_and_reports_nothing() {
     assert_eq!(builds[0]["ok"], true, "{report:#}");
     assert!(builds[0]["image_size"].as_i64().unwrap() > 0, "{report:#}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -186,7 +221,7 @@ fn a_dockerfile_not_starting_with_from_is_rejected_by_the_engine() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let (status, report, stderr) = verify_json(&[
         fixture("from-first/Dockerfile").to_str().unwrap(),
         "--select",
@@ -204,6 +239,7 @@ fn a_dockerfile_not_starting_with_from_is_rejected_by_the_engine() {
     );
     assert_eq!(status, exit_when_confirmed("from-first"), "{stderr}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -211,7 +247,7 @@ fn the_cache_busting_fix_makes_fewer_steps_run_again_after_a_source_edit() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let dir = fixture("node-app");
     let before = std::fs::read(dir.join("src/index.js")).unwrap();
     let (status, report, stderr) = verify_json(&[
@@ -268,6 +304,7 @@ fn the_cache_busting_fix_makes_fewer_steps_run_again_after_a_source_edit() {
     assert!(text.contains("BEFORE FIX"), "{text}");
     assert!(text.contains("src/index.js"), "{text}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 /// A diagnostic of a rule no build can check, with the given fix (byte offsets into `text`).
@@ -298,7 +335,7 @@ fn a_fix_that_changes_the_image_configuration_is_refuted() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let dockerfile = fixture("present/Dockerfile");
     let text = std::fs::read_to_string(&dockerfile).unwrap();
     let mut opts = VerifyOptions::new(&dockerfile);
@@ -343,6 +380,7 @@ fn a_fix_that_changes_the_image_configuration_is_refuted() {
     assert_eq!(ok, [true, true, true, false], "{report:#?}");
     assert_eq!(report.exit_status(), 0);
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -350,7 +388,7 @@ fn keep_leaves_the_images_for_inspection() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let (status, _report, stderr) =
         verify_json(&[fixture("present/Dockerfile").to_str().unwrap(), "--keep"]);
     assert!(status == 0 || status == 1, "{stderr}");
@@ -358,16 +396,15 @@ fn keep_leaves_the_images_for_inspection() {
         let engine = Engine::connect().await.unwrap();
         let left = engine.labelled(None).await.unwrap();
         assert!(!left.images.is_empty(), "--keep kept nothing");
-        // Remove them the way a user would find them: by dflint's label.
-        let image = engine
-            .docker()
-            .inspect_image(&left.images[0])
-            .await
-            .unwrap();
-        let run_id = image.config.unwrap().labels.unwrap()[dflint_engine::LABEL].clone();
-        engine.cleanup(&run_id).await.unwrap();
+        // Remove them the way a user would: by dflint's label, letting the engine prune the
+        // untagged parents (the run's intermediate images) with each.
+        for id in &left.images {
+            engine.remove_image(id, true).await.unwrap();
+        }
+        assert!(left.containers.is_empty(), "{left:?}");
     });
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]
@@ -375,7 +412,7 @@ fn ctrl_c_cleans_up() {
     if !have_engine() {
         return;
     }
-    let _lock = ENGINE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine_use = exclusive();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("Dockerfile"),
@@ -423,6 +460,7 @@ fn ctrl_c_cleans_up() {
     // It stopped the build instead of waiting for `sleep 60`.
     assert!(started.elapsed() < Duration::from_secs(40), "{stderr}");
     assert_nothing_left();
+    engine_use.assert_no_new_images();
 }
 
 #[test]

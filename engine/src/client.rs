@@ -491,6 +491,29 @@ impl Engine {
         })
     }
 
+    /// The ids of every image on the engine, intermediate ones included (`docker images -aq`);
+    /// lets tests check that a run left nothing behind, labelled or not.
+    pub async fn all_image_ids(&self) -> Result<Vec<String>> {
+        let images = self
+            .docker
+            .list_images(Some(ListImagesOptionsBuilder::new().all(true).build()))
+            .await
+            .map_err(|e| EngineError::api("list images", describe(&e)))?;
+        Ok(images.into_iter().map(|i| i.id).collect())
+    }
+
+    /// Removes one image (never forced). With `prune`, the engine also removes its untagged
+    /// parents that nothing else uses, as `docker image rm` does: how a user clears what
+    /// `dflint verify --keep` kept (`docker image rm $(docker images -q -f label=dflint.verify)`).
+    pub async fn remove_image(&self, id: &str, prune: bool) -> Result<()> {
+        let opts = RemoveImageOptionsBuilder::new().noprune(!prune).build();
+        self.docker
+            .remove_image(id, Some(opts), None)
+            .await
+            .map_err(|e| EngineError::api(format!("remove image {id}"), describe(&e)))?;
+        Ok(())
+    }
+
     /// Removes every container and image carrying `dflint.verify=<run_id>`, and the
     /// intermediate images and containers this engine's builds of that run created.
     ///

@@ -97,7 +97,10 @@ pub fn run(args: &VerifyArgs) -> i32 {
     let (engine, report) = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("dflint verify: {e}");
+            // An interrupted run has already said so (and what it removed).
+            if !matches!(e, EngineError::Interrupted) {
+                eprintln!("dflint verify: {e}");
+            }
             return e.exit_status();
         }
     };
