@@ -9,6 +9,7 @@ mod declare;
 pub mod diagnostic;
 pub mod meta;
 pub mod model;
+pub(crate) mod pkg;
 pub mod registry;
 pub mod rule;
 pub mod rules;

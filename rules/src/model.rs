@@ -406,6 +406,118 @@ pub fn keyword_counts(model: &Model) -> HashMap<String, usize> {
     m
 }
 
+/// An image reference split into its parts (`registry/path:tag@digest`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ImageRef<'a> {
+    /// The registry host when the first component names one (has `.` or `:`, or is
+    /// `localhost`); `None` means Docker Hub.
+    pub registry: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let registry = name
+        .split_once('/')
+        .map(|(first, _)| first)
+        .filter(|first| first.contains('.') || first.contains(':') || *first == "localhost");
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let tag = last.split_once(':').map(|(_, t)| t);
+    ImageRef {
+        registry,
+        tag,
+        digest,
+    }
+}
+
+/// The image a stage's FROM pulls, with global ARG defaults substituted; `None` when it builds on
+/// an earlier stage, is `scratch`, or depends on an ARG whose value the file does not give.
+pub(crate) fn known_image(model: &Model, stage: &StageInfo) -> Option<String> {
+    use dflint_syntax::vars::{references, Modifier};
+    if stage.base_stage.is_some() {
+        return None;
+    }
+    let word = stage.image.as_ref()?;
+    let global = |name: &str| {
+        model
+            .global_args
+            .iter()
+            .rev()
+            .find(|d| d.name == name)
+            .and_then(|d| d.value.as_deref())
+            .map(unquote)
+            .filter(|v| !v.is_empty())
+            .or_else(|| AUTOMATIC_ARGS.contains(&name).then(|| "x".to_string()))
+    };
+    for r in references(&word.text, model.escape) {
+        let known = match &r.modifier {
+            Modifier::Op { op, word } if op == ":-" || op == "-" => {
+                global(&r.name).is_some() || !word.is_empty()
+            }
+            Modifier::Op { op, .. } if op == ":+" || op == "+" => true,
+            _ => global(&r.name).is_some(),
+        };
+        if !known {
+            return None;
+        }
+    }
+    let img = stage.image_resolved.clone()?;
+    (!img.is_empty() && !img.eq_ignore_ascii_case("scratch")).then_some(img)
+}
+
+/// Stages whose files reach an image: the last stage, stages nothing refers to (possible
+/// `--target`s), and the stages they are built on. A stage used only by `COPY --from` or
+/// `RUN --mount=from=` is a builder: its layers stay behind.
+pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
+    let n = model.stages.len();
+    let mut copied = vec![false; n];
+    let mut has_child = vec![false; n];
+    for stage in &model.stages {
+        if let Some(b) = stage.base_stage {
+            has_child[b] = true;
+        }
+    }
+    for instr in &model.instructions {
+        let refs: Vec<String> = match instr.kind() {
+            SyntaxKind::COPY_INSTR => instr
+                .flag("from")
+                .and_then(|f| f.unquoted_value())
+                .into_iter()
+                .collect(),
+            SyntaxKind::RUN_INSTR => instr
+                .flags()
+                .filter(|f| f.name() == "mount")
+                .filter_map(|f| f.unquoted_value())
+                .flat_map(|v| {
+                    v.split(',')
+                        .filter_map(|p| p.split_once('=').filter(|(k, _)| k.trim() == "from"))
+                        .map(|(_, s)| s.trim().to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect(),
+            _ => continue,
+        };
+        for r in refs {
+            if let Some(s) = model.stage_by_ref(&r) {
+                copied[s] = true;
+            }
+        }
+    }
+    let mut ships = vec![false; n];
+    for s in (0..n).rev() {
+        let leaf = !copied[s] && !has_child[s];
+        let child_ships = model.stages[s + 1..]
+            .iter()
+            .any(|c| c.base_stage == Some(s) && ships[c.index]);
+        ships[s] = s + 1 == n || leaf || child_ships;
+    }
+    ships
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,5 +552,16 @@ mod tests {
         assert_eq!(unquote(r#""a b"'c'\d"#), "a bcd");
         let lookup = |n: &str| (n == "A").then(|| "x".to_string());
         assert_eq!(expand("$A-${B:-d}-${A:+y}", &lookup), "x-d-y");
+    }
+
+    #[test]
+    fn splits_image_references() {
+        let r = parse_image("localhost:5000/team/app:1.2@sha256:abc");
+        assert_eq!(r.registry, Some("localhost:5000"));
+        assert_eq!(r.tag, Some("1.2"));
+        assert_eq!(r.digest, Some("sha256:abc"));
+        let r = parse_image("library/alpine");
+        assert_eq!((r.registry, r.tag, r.digest), (None, None, None));
+        assert_eq!(parse_image("gcr.io/x/y").registry, Some("gcr.io"));
     }
 }

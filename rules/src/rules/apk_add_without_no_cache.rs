@@ -1,6 +1,5 @@
 use super::apk_version_not_pinned::APK_VALUE_OPTS;
-use super::pkg_cmd::program_sub;
-use super::run_commands::{removes_dir, runs, span};
+use crate::pkg::{program_sub, removes_dir, runs, span};
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,5 +1,4 @@
-use super::pkg_cmd::{apt_get_sub, apt_option_is};
-use super::run_commands::{runs, span};
+use crate::pkg::{apt_get_sub, apt_option_is, runs, span};
 use crate::prelude::*;
 use crate::shell::Command;
 

@@ -1,5 +1,4 @@
-use super::pkg_cmd::{apt_get_sub, is_dynamic, operands, APT_VALUE_OPTS};
-use super::run_commands::runs;
+use crate::pkg::{apt_get_sub, is_dynamic, operands, runs, APT_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,5 +1,4 @@
-use super::pkg_cmd::{program_sub, APT_VALUE_OPTS};
-use super::run_commands::runs;
+use crate::pkg::{program_sub, runs, APT_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,5 +1,5 @@
-use super::pkg_cmd::shipping_stages;
-use super::run_commands::{is_program, removes_dir, runs, span, verb};
+use crate::model::shipping_stages;
+use crate::pkg::{is_program, removes_dir, runs, span, verb};
 use crate::prelude::*;
 
 declare_rule! {

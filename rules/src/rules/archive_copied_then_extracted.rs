@@ -1,5 +1,5 @@
 use super::add_instead_of_copy::looks_like_archive;
-use super::run_commands::runs;
+use crate::pkg::runs;
 use crate::prelude::*;
 use crate::shell::Command;
 

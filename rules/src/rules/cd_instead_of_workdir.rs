@@ -1,4 +1,4 @@
-use super::run_commands::runs;
+use crate::pkg::runs;
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,5 +1,5 @@
-use super::run_commands::check_unpinned;
 use super::yum_unpinned_package::rpm_pinned;
+use crate::pkg::check_unpinned;
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,4 +1,4 @@
-use super::run_commands::{is_program, operands, runs, verb};
+use crate::pkg::{is_program, positional_after, runs, verb};
 use crate::prelude::*;
 
 declare_rule! {
@@ -49,7 +49,7 @@ impl Rule for GoInstallUnpinned {
                 let Some(v) = verb(cmd, &["install"]) else {
                     continue;
                 };
-                for pkg in operands(cmd, v) {
+                for pkg in positional_after(cmd, v) {
                     let t = pkg.text.as_str();
                     let local = t.starts_with('.') || t.starts_with('/');
                     if local || pkg.raw.contains('$') {

@@ -1,4 +1,4 @@
-use super::pkg_cmd::{known_image, parse_image};
+use crate::model::{known_image, parse_image};
 use crate::prelude::*;
 
 declare_rule! {

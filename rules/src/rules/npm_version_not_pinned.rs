@@ -1,5 +1,4 @@
-use super::pkg_cmd::{is_dynamic, operands, program_sub};
-use super::run_commands::runs;
+use crate::pkg::{is_dynamic, operands, program_sub, runs};
 use crate::prelude::*;
 
 declare_rule! {

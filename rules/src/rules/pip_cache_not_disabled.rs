@@ -1,4 +1,4 @@
-use super::run_commands::{runs, span, verb};
+use crate::pkg::{runs, span, verb};
 use crate::prelude::*;
 use crate::shell::Command;
 

@@ -1,5 +1,4 @@
-use super::pkg_cmd::{is_dynamic, operands, subcommand};
-use super::run_commands::runs;
+use crate::pkg::{is_dynamic, operands, runs, subcommand};
 use crate::prelude::*;
 use crate::shell::Command;
 

@@ -1,4 +1,4 @@
-use super::run_commands::{is_program, runs};
+use crate::pkg::{is_program, runs};
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,4 +1,4 @@
-use super::run_commands::{check_cache_clean, is_program, verb, CacheClean};
+use crate::pkg::{check_cache_clean, is_program, verb, CacheClean};
 use crate::prelude::*;
 use crate::shell::Command;
 

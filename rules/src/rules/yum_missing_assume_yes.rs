@@ -1,4 +1,4 @@
-use super::run_commands::check_missing_yes;
+use crate::pkg::check_missing_yes;
 use crate::prelude::*;
 
 declare_rule! {

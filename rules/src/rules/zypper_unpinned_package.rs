@@ -1,4 +1,4 @@
-use super::run_commands::check_unpinned;
+use crate::pkg::check_unpinned;
 use crate::prelude::*;
 
 declare_rule! {
