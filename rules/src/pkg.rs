@@ -285,6 +285,31 @@ pub(crate) fn removes_dir(cmd: &Command, dirs: &[&str]) -> bool {
             .any(|w| dirs.iter().any(|d| w.text.contains(d)))
 }
 
+/// One diagnostic per operand of `cmd` after its subcommand `cmd.words[sub]` (options in
+/// `value_opts` take a value) that has no version by `pinned`; words whose value is only known at
+/// build time are left alone. The message tells to write `<name><suffix>` (`=<version>`).
+pub(crate) fn report_unpinned_operands(
+    meta: &'static RuleMeta,
+    cmd: &Command,
+    sub: usize,
+    value_opts: &[&str],
+    pinned: &dyn Fn(&str) -> bool,
+    suffix: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for pkg in operands(cmd, sub, value_opts) {
+        if is_dynamic(pkg) || pinned(&pkg.text) {
+            continue;
+        }
+        let t = &pkg.text;
+        out.push(Diagnostic::new(
+            meta,
+            pkg.range,
+            format!("`{t}` has no version: write `{t}{suffix}`"),
+        ));
+    }
+}
+
 /// An install whose RUN does not clean the cache after it: one diagnostic at the last install,
 /// with a safe fix that appends the clean command right after it (when it is joined to what
 /// follows by `&&`, `;` or a new line, not by a pipe or `||`).

@@ -1,4 +1,4 @@
-use crate::pkg::{is_dynamic, operands, program_sub, runs};
+use crate::pkg::{program_sub, report_unpinned_operands, runs};
 use crate::prelude::*;
 
 declare_rule! {
@@ -69,19 +69,7 @@ impl Rule for ApkVersionNotPinned {
                 let Some((i, "add")) = program_sub(cmd, &["apk"], APK_VALUE_OPTS) else {
                     continue;
                 };
-                for pkg in operands(cmd, i, APK_VALUE_OPTS) {
-                    if is_dynamic(pkg) || pinned(&pkg.text) {
-                        continue;
-                    }
-                    out.push(Diagnostic::new(
-                        &META,
-                        pkg.range,
-                        format!(
-                            "`{}` has no version: write `{}=<version>`",
-                            pkg.text, pkg.text
-                        ),
-                    ));
-                }
+                report_unpinned_operands(&META, cmd, i, APK_VALUE_OPTS, &pinned, "=<version>", out);
             }
         }
     }

@@ -1,4 +1,4 @@
-use crate::pkg::{apt_get_sub, is_dynamic, operands, runs, APT_VALUE_OPTS};
+use crate::pkg::{apt_get_sub, report_unpinned_operands, runs, APT_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {
@@ -57,19 +57,7 @@ impl Rule for AptGetVersionNotPinned {
                 let Some((i, "install")) = apt_get_sub(cmd) else {
                     continue;
                 };
-                for pkg in operands(cmd, i, APT_VALUE_OPTS) {
-                    if is_dynamic(pkg) || pinned(&pkg.text) {
-                        continue;
-                    }
-                    out.push(Diagnostic::new(
-                        &META,
-                        pkg.range,
-                        format!(
-                            "`{}` has no version: write `{}=<version>`",
-                            pkg.text, pkg.text
-                        ),
-                    ));
-                }
+                report_unpinned_operands(&META, cmd, i, APT_VALUE_OPTS, &pinned, "=<version>", out);
             }
         }
     }

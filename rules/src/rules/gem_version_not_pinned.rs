@@ -1,4 +1,4 @@
-use crate::pkg::{is_dynamic, operands, program_sub, runs};
+use crate::pkg::{program_sub, report_unpinned_operands, runs};
 use crate::prelude::*;
 
 declare_rule! {
@@ -75,17 +75,15 @@ impl Rule for GemVersionNotPinned {
                 if pins_all {
                     continue;
                 }
-                for gem in operands(cmd, i, GEM_VALUE_OPTS) {
-                    let t = &gem.text;
-                    if is_dynamic(gem) || t.contains([':', '/']) || t.ends_with(".gem") {
-                        continue;
-                    }
-                    out.push(Diagnostic::new(
-                        &META,
-                        gem.range,
-                        format!("`{t}` has no version: write `{t}:<version>`"),
-                    ));
-                }
+                report_unpinned_operands(
+                    &META,
+                    cmd,
+                    i,
+                    GEM_VALUE_OPTS,
+                    &|t: &str| t.contains([':', '/']) || t.ends_with(".gem"),
+                    ":<version>",
+                    out,
+                );
             }
         }
     }

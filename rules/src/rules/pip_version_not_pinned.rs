@@ -1,4 +1,4 @@
-use crate::pkg::{is_dynamic, operands, runs, subcommand};
+use crate::pkg::{report_unpinned_operands, runs, subcommand};
 use crate::prelude::*;
 use crate::shell::Command;
 
@@ -145,19 +145,15 @@ impl Rule for PipVersionNotPinned {
                 }) {
                     continue;
                 }
-                for pkg in operands(cmd, i, PIP_VALUE_OPTS) {
-                    if is_dynamic(pkg) || pinned(&pkg.text) {
-                        continue;
-                    }
-                    out.push(Diagnostic::new(
-                        &META,
-                        pkg.range,
-                        format!(
-                            "`{}` has no version: write `{}==<version>`",
-                            pkg.text, pkg.text
-                        ),
-                    ));
-                }
+                report_unpinned_operands(
+                    &META,
+                    cmd,
+                    i,
+                    PIP_VALUE_OPTS,
+                    &pinned,
+                    "==<version>",
+                    out,
+                );
             }
         }
     }
