@@ -77,6 +77,7 @@ static RULES: &[&dyn Rule] = &[
     &copy_relative_dest_without_workdir::CopyRelativeDestWithoutWorkdir,
     &useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &wget_without_progress::WgetWithoutProgress,
+    &invalid_label_key::InvalidLabelKey,
     &consecutive_run::ConsecutiveRun,
     &pipe_without_pipefail::PipeWithoutPipefail,
     &copy_entire_filesystem::CopyEntireFilesystem,

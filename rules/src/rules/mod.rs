@@ -67,6 +67,7 @@ pub mod dnf_missing_assume_yes;
 pub mod dnf_unpinned_package;
 pub mod env_same_instruction_reference;
 pub mod go_install_unpinned;
+pub mod invalid_label_key;
 pub mod mixed_curl_wget;
 pub mod non_numeric_user;
 pub mod pip_cache_not_disabled;
