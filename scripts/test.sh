@@ -37,4 +37,4 @@ if [ "$started" = 1 ]; then
     trap '"$here/engine-stop.sh" >/dev/null 2>&1 || true' EXIT
 fi
 
-cargo test --workspace --locked "$@"
+cargo test --workspace "$@"
