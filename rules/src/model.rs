@@ -408,30 +408,24 @@ pub fn keyword_counts(model: &Model) -> HashMap<String, usize> {
 
 /// One `key=value` of a LABEL instruction.
 pub(crate) struct Label {
-    /// Index of the LABEL in [`Model::instructions`].
-    pub instr: usize,
     /// The key as written (quotes kept).
     pub key: Word,
     /// The key with quotes removed.
     pub name: String,
-    /// The value as written, if any.
-    pub value: Option<Word>,
 }
 
 /// Every label of the file, in file order.
 pub(crate) fn labels(model: &Model) -> Vec<Label> {
     let mut out = Vec::new();
-    for (i, instr) in model.instructions.iter().enumerate() {
+    for instr in &model.instructions {
         if instr.kind() != SyntaxKind::LABEL_INSTR {
             continue;
         }
         for kv in instr.key_values() {
             if let Some(key) = kv.key() {
                 out.push(Label {
-                    instr: i,
                     name: unquote(&key.text),
                     key,
-                    value: kv.value(),
                 });
             }
         }
