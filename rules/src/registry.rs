@@ -78,6 +78,7 @@ static RULES: &[&dyn Rule] = &[
     &useradd_without_no_log_init::UseraddWithoutNoLogInit,
     &wget_without_progress::WgetWithoutProgress,
     &invalid_label_key::InvalidLabelKey,
+    &missing_healthcheck::MissingHealthcheck,
     &consecutive_run::ConsecutiveRun,
     &pipe_without_pipefail::PipeWithoutPipefail,
     &copy_entire_filesystem::CopyEntireFilesystem,

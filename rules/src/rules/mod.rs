@@ -68,6 +68,7 @@ pub mod dnf_unpinned_package;
 pub mod env_same_instruction_reference;
 pub mod go_install_unpinned;
 pub mod invalid_label_key;
+pub mod missing_healthcheck;
 pub mod mixed_curl_wget;
 pub mod non_numeric_user;
 pub mod pip_cache_not_disabled;
