@@ -25,9 +25,45 @@ pub struct ConfigFile {
     /// Registries images may come from (empty: any).
     #[serde(default)]
     pub trusted_registries: Vec<String>,
+    /// Labels the image must have, each with the form of its value: `text`, `url`, `semver`,
+    /// `hash`, `rfc3339`, `spdx` or `email` (hadolint's `label-schema`).
+    #[serde(default)]
+    pub label_schema: BTreeMap<String, String>,
+    /// With `label-schema`: a label that is not in it is reported.
+    #[serde(default)]
+    pub strict_labels: bool,
     /// Settings for paths matching glob patterns (relative to the config file's folder).
     #[serde(default)]
     pub overrides: Vec<Override>,
+}
+
+/// The form a label's value must have (`label-schema`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelType {
+    Text,
+    Url,
+    Semver,
+    Hash,
+    Rfc3339,
+    Spdx,
+    Email,
+}
+
+impl LabelType {
+    pub const NAMES: &'static str = "text, url, semver, hash, rfc3339, spdx, email";
+
+    pub fn parse(s: &str) -> Option<LabelType> {
+        Some(match s {
+            "text" => LabelType::Text,
+            "url" => LabelType::Url,
+            "semver" => LabelType::Semver,
+            "hash" => LabelType::Hash,
+            "rfc3339" => LabelType::Rfc3339,
+            "spdx" => LabelType::Spdx,
+            "email" => LabelType::Email,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -69,6 +105,10 @@ pub struct Settings {
     severity: HashMap<&'static str, Severity>,
     pub trusted_registries: Vec<String>,
     pub failure_threshold: Severity,
+    /// Labels the image must have, and the form of their values.
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Report labels that are not in `label_schema`.
+    pub strict_labels: bool,
 }
 
 impl Default for Settings {
@@ -78,6 +118,8 @@ impl Default for Settings {
             severity: HashMap::new(),
             trusted_registries: Vec::new(),
             failure_threshold: Severity::Info,
+            label_schema: BTreeMap::new(),
+            strict_labels: false,
         }
     }
 }
@@ -208,6 +250,16 @@ impl Config {
             })?;
         }
         s.trusted_registries = f.trusted_registries.clone();
+        for (label, ty) in &f.label_schema {
+            let t = LabelType::parse(ty).ok_or_else(|| {
+                format!(
+                    "label-schema.{label}: `{ty}` is not one of {}",
+                    LabelType::NAMES
+                )
+            })?;
+            s.label_schema.insert(label.clone(), t);
+        }
+        s.strict_labels = f.strict_labels;
         s.apply(f.select.as_deref(), &f.ignore, &f.severity)?;
         let rel = self
             .path
@@ -252,6 +304,13 @@ mod tests {
         assert!(e.message.contains("loud"), "{e}");
         let e = Config::parse(p, "failure-threshold = \"x\"").unwrap_err();
         assert!(e.message.contains("failure-threshold"), "{e}");
+        let e = Config::parse(p, "[label-schema]\n\"org.example.v\" = \"semverr\"").unwrap_err();
+        assert!(
+            e.message.contains("label-schema.org.example.v") && e.message.contains("semverr"),
+            "{e}"
+        );
+        let e = Config::parse(p, "strict-labels = \"yes\"").unwrap_err();
+        assert!(e.message.contains("strict-labels"), "{e}");
     }
 
     #[test]
@@ -270,5 +329,22 @@ mod tests {
         let s = c.settings_for(Path::new("/r/sub/Dockerfile.dev")).unwrap();
         assert!(s.is_enabled(from_first));
         assert!(!s.is_enabled(syntax), "select replaces the set");
+    }
+
+    #[test]
+    fn label_schema_and_strict_labels() {
+        let c = Config::parse(
+            Path::new("dflint.toml"),
+            "strict-labels = true\n[label-schema]\nauthor = \"email\"\n\"org.opencontainers.image.version\" = \"semver\"\n",
+        )
+        .unwrap();
+        let s = c.settings_for(Path::new("Dockerfile")).unwrap();
+        assert!(s.strict_labels);
+        assert_eq!(s.label_schema["author"], LabelType::Email);
+        assert_eq!(
+            s.label_schema["org.opencontainers.image.version"],
+            LabelType::Semver
+        );
+        assert!(!Settings::default().strict_labels);
     }
 }

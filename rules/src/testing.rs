@@ -58,8 +58,17 @@ pub fn run_rule(
     text: &str,
     build_context: Option<&BuildContext>,
 ) -> Vec<crate::Diagnostic> {
+    run_rule_with(name, text, build_context, Settings::default())
+}
+
+/// [`run_rule`] with the given settings (the named rule is turned on).
+pub fn run_rule_with(
+    name: &str,
+    text: &str,
+    build_context: Option<&BuildContext>,
+    mut settings: Settings,
+) -> Vec<crate::Diagnostic> {
     let meta = registry::lookup(name).unwrap_or_else(|| panic!("no rule {name}"));
-    let mut settings = Settings::default();
     settings.enable(meta.code);
     let parse = dflint_syntax::parse(text);
     let model = Model::new(text, &parse);
@@ -69,7 +78,8 @@ pub fn run_rule(
 }
 
 /// Snapshot test of a rule over `rules/fixtures/<name>.Dockerfile`, or, for rules that need a
-/// build context, over `rules/fixtures/<name>/Dockerfile` with that folder as the context.
+/// build context, over `rules/fixtures/<name>/Dockerfile` with that folder as the context. A
+/// rule that needs configuration gets it from `rules/fixtures/<name>.dflint.toml`.
 ///
 /// The context folder is opened by a path relative to the crate (cargo runs tests in the
 /// crate's folder), so that messages naming it (`... (fixtures/missing-context)`) are the same
@@ -92,7 +102,16 @@ pub fn assert_fixture(name: &str) {
         (df, Some(ctx))
     };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let diags = run_rule(name, &text, ctx.as_ref());
+    let config = root.join(format!("{name}.dflint.toml"));
+    let settings = if config.is_file() {
+        crate::Config::load(&config)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .settings_for(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", config.display()))
+    } else {
+        Settings::default()
+    };
+    let diags = run_rule_with(name, &text, ctx.as_ref(), settings);
     assert!(
         !diags.is_empty(),
         "the fixture of {name} must contain cases where the rule fires"
