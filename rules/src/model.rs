@@ -408,29 +408,55 @@ pub fn keyword_counts(model: &Model) -> HashMap<String, usize> {
 
 /// One `key=value` of a LABEL instruction.
 pub(crate) struct Label {
+    /// Index of the LABEL in [`Model::instructions`].
+    pub instr: usize,
     /// The key as written (quotes kept).
     pub key: Word,
     /// The key with quotes removed.
     pub name: String,
+    /// The value as written, if any.
+    pub value: Option<Word>,
 }
 
 /// Every label of the file, in file order.
 pub(crate) fn labels(model: &Model) -> Vec<Label> {
     let mut out = Vec::new();
-    for instr in &model.instructions {
+    for (i, instr) in model.instructions.iter().enumerate() {
         if instr.kind() != SyntaxKind::LABEL_INSTR {
             continue;
         }
         for kv in instr.key_values() {
             if let Some(key) = kv.key() {
                 out.push(Label {
+                    instr: i,
                     name: unquote(&key.text),
                     key,
+                    value: kv.value(),
                 });
             }
         }
     }
     out
+}
+
+/// Where to point at a whole stage: its image word, or its FROM keyword when it has none.
+pub(crate) fn stage_range(model: &Model, stage: &StageInfo) -> Option<TextRange> {
+    stage.image.as_ref().map(|w| w.range).or_else(|| {
+        model.instructions[stage.from]
+            .keyword()
+            .map(|k| k.text_range())
+    })
+}
+
+/// A stage and the earlier stages it builds on (`FROM base`), nearest first.
+pub(crate) fn stage_chain(model: &Model, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    let mut s = model.stages[stage].base_stage;
+    while let Some(b) = s.filter(|b| !chain.contains(b)) {
+        chain.push(b);
+        s = model.stages[b].base_stage;
+    }
+    chain
 }
 
 /// An image reference split into its parts (`registry/path:tag@digest`).

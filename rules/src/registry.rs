@@ -85,6 +85,9 @@ static RULES: &[&dyn Rule] = &[
     &mixed_curl_wget::MixedCurlWget,
     &replaced_bin_sh::ReplacedBinSh,
     &non_numeric_user::NonNumericUser,
+    &missing_label::MissingLabel,
+    &superfluous_label::SuperfluousLabel,
+    &empty_label::EmptyLabel,
 ];
 
 /// Every rule, in code order.

@@ -1,3 +1,4 @@
+use crate::model::{stage_chain, stage_range};
 use crate::prelude::*;
 
 declare_rule! {
@@ -48,14 +49,7 @@ impl Rule for MissingHealthcheck {
         let Some(last) = model.stages.last() else {
             return;
         };
-        // The final stage and the stages it builds on (a cycle cannot occur: a stage can only
-        // build on an earlier one, but stay safe).
-        let mut chain = vec![last.index];
-        let mut s = last.base_stage;
-        while let Some(b) = s.filter(|b| !chain.contains(b)) {
-            chain.push(b);
-            s = model.stages[b].base_stage;
-        }
+        let chain = stage_chain(model, last.index);
         let has_check = chain.iter().any(|&c| {
             let st = &model.stages[c];
             model.instructions[st.from..st.end]
@@ -65,13 +59,7 @@ impl Rule for MissingHealthcheck {
         if has_check {
             return;
         }
-        let from = &model.instructions[last.from];
-        let Some(range) = last
-            .image
-            .as_ref()
-            .map(|w| w.range)
-            .or_else(|| from.keyword().map(|k| k.text_range()))
-        else {
+        let Some(range) = stage_range(model, last) else {
             return;
         };
         let what = match &last.name {
