@@ -2,5 +2,8 @@
 //! Everything Dockerfile-specific lives in the workspace crates.
 
 pub mod cli;
+pub mod configs;
+pub mod discover;
+pub mod fix;
 pub mod input;
 pub mod render;
