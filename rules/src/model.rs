@@ -99,6 +99,8 @@ pub struct Model<'a> {
     pub check_directive: CheckDirective,
     /// `# syntax=` value, if any.
     pub syntax_directive: Option<String>,
+    /// The commands each instruction runs, read once on first use (many rules read them).
+    commands: Vec<std::cell::OnceCell<Vec<crate::shell::Command>>>,
 }
 
 impl<'a> Model<'a> {
@@ -191,6 +193,7 @@ impl<'a> Model<'a> {
             }
         }
 
+        let instructions_len = instructions.len();
         Model {
             text,
             parse,
@@ -203,7 +206,36 @@ impl<'a> Model<'a> {
             defs,
             check_directive,
             syntax_directive,
+            commands: (0..instructions_len)
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
         }
+    }
+
+    /// The commands instruction `i` runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK CMD, and an
+    /// ONBUILD's trigger), with file ranges; empty for other instructions. Computed once.
+    pub fn commands(&self, i: usize) -> &[crate::shell::Command] {
+        self.commands[i].get_or_init(|| {
+            let instr = &self.instructions[i];
+            let target = match instr.kind() {
+                SyntaxKind::ONBUILD_INSTR => instr.trigger(),
+                _ => Some(instr.clone()),
+            };
+            match target {
+                Some(t)
+                    if matches!(
+                        t.kind(),
+                        SyntaxKind::RUN_INSTR
+                            | SyntaxKind::CMD_INSTR
+                            | SyntaxKind::ENTRYPOINT_INSTR
+                            | SyntaxKind::HEALTHCHECK_INSTR
+                    ) =>
+                {
+                    crate::shell::commands(&t)
+                }
+                _ => Vec::new(),
+            }
+        })
     }
 
     /// The instruction whose range contains `offset` (top level).

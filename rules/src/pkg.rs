@@ -6,19 +6,19 @@
 
 use crate::model::Model;
 use crate::prelude::*;
-use crate::shell::{self, Command, ShellWord};
+use crate::shell::{Command, ShellWord};
 
 // -- RUN instructions and their commands --
 
 /// A RUN instruction, top level or an `ONBUILD RUN` trigger, with the commands it runs.
-pub(crate) struct Run {
+pub(crate) struct Run<'m> {
     /// Index of the (top-level) instruction in [`Model::instructions`].
     pub index: usize,
     pub instr: Instruction,
-    pub commands: Vec<Command>,
+    pub commands: &'m [Command],
 }
 
-impl Run {
+impl Run<'_> {
     /// `--mount=type=cache` targets of this RUN.
     pub fn cache_targets(&self) -> Vec<String> {
         self.instr
@@ -50,7 +50,7 @@ impl Run {
 }
 
 /// Every RUN of the file, ONBUILD RUN triggers included, in file order.
-pub(crate) fn runs(model: &Model) -> Vec<Run> {
+pub(crate) fn runs<'m>(model: &'m Model) -> Vec<Run<'m>> {
     let mut out = Vec::new();
     for (index, instr) in model.instructions.iter().enumerate() {
         let instr = match instr.kind() {
@@ -61,7 +61,7 @@ pub(crate) fn runs(model: &Model) -> Vec<Run> {
             },
             _ => continue,
         };
-        let commands = shell::commands(&instr);
+        let commands = model.commands(index);
         out.push(Run {
             index,
             instr,
@@ -238,7 +238,7 @@ pub(crate) fn check_missing_yes(
     out: &mut Vec<Diagnostic>,
 ) {
     for run in runs(model) {
-        for cmd in &run.commands {
+        for cmd in run.commands {
             if !is_program(cmd, programs) || cmd.has_flag(yes_flags) {
                 continue;
             }
@@ -372,7 +372,7 @@ pub(crate) fn check_unpinned(
     out: &mut Vec<Diagnostic>,
 ) {
     for run in runs(model) {
-        for cmd in &run.commands {
+        for cmd in run.commands {
             if !is_program(cmd, programs) {
                 continue;
             }

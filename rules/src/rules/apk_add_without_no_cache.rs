@@ -53,7 +53,7 @@ impl Rule for ApkAddWithoutNoCache {
             {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, "add")) = program_sub(cmd, &["apk"], APK_VALUE_OPTS) else {
                     continue;
                 };

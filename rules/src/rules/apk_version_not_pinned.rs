@@ -65,7 +65,7 @@ impl Rule for ApkVersionNotPinned {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, "add")) = program_sub(cmd, &["apk"], APK_VALUE_OPTS) else {
                     continue;
                 };

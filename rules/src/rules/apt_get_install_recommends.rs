@@ -66,7 +66,7 @@ impl Rule for AptGetInstallRecommends {
             if configured_off {
                 continue;
             }
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, "install")) = apt_get_sub(cmd) else {
                     continue;
                 };

@@ -1,5 +1,5 @@
 use crate::prelude::*;
-use crate::shell::{self, Command};
+use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -75,9 +75,9 @@ impl Rule for AptGetUpdateAlone {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for stage in &model.stages {
-            let runs: Vec<(usize, Vec<Command>)> = (stage.from + 1..stage.end)
+            let runs: Vec<(usize, &[Command])> = (stage.from + 1..stage.end)
                 .filter(|&i| model.instructions[i].kind() == SyntaxKind::RUN_INSTR)
-                .map(|i| (i, shell::commands(&model.instructions[i])))
+                .map(|i| (i, model.commands(i)))
                 .collect();
             for (k, (i, cmds)) in runs.iter().enumerate() {
                 let Some(update) = cmds.iter().find(|c| apt_sub(c) == Some("update")) else {

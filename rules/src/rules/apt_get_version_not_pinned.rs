@@ -53,7 +53,7 @@ impl Rule for AptGetVersionNotPinned {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, "install")) = apt_get_sub(cmd) else {
                     continue;
                 };

@@ -62,7 +62,7 @@ impl Rule for AptInsteadOfAptGet {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(apt) = cmd.words.first() else {
                     continue;
                 };

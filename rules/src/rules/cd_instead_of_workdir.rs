@@ -45,7 +45,7 @@ impl Rule for CdInsteadOfWorkdir {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(w) = cmd.words.first() else { continue };
                 // `(cd dir && make)`: the subshell's opening parenthesis sticks to the word.
                 if w.text.trim_start_matches('(') == "cd" {

@@ -50,7 +50,7 @@ impl Rule for ContainerIrrelevantCommand {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let (Some(p), Some(w)) = (cmd.program(), cmd.words.first()) else {
                     continue;
                 };

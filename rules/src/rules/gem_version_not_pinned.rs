@@ -63,7 +63,7 @@ impl Rule for GemVersionNotPinned {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, "install" | "i")) = program_sub(cmd, &["gem"], GEM_VALUE_OPTS) else {
                     continue;
                 };

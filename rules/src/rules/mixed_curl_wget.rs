@@ -47,7 +47,7 @@ impl Rule for MixedCurlWget {
             let Some(stage) = model.stage_of(run.index) else {
                 continue;
             };
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let tool = if is_program(cmd, &["curl"]) {
                     "curl"
                 } else if is_program(cmd, &["wget"]) {

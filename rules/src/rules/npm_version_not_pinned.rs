@@ -90,7 +90,7 @@ impl Rule for NpmVersionNotPinned {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some((i, sub)) = program_sub(cmd, &["npm"], NPM_VALUE_OPTS) else {
                     continue;
                 };

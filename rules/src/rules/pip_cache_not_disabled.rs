@@ -77,7 +77,7 @@ impl Rule for PipCacheNotDisabled {
                 continue;
             }
             let mut exported = false;
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let sets_var = |w: &crate::shell::ShellWord| {
                     w.text.strip_prefix("PIP_NO_CACHE_DIR=").is_some_and(truthy)
                 };

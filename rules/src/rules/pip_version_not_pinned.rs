@@ -134,7 +134,7 @@ impl Rule for PipVersionNotPinned {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 let Some(i) = install_index(cmd) else {
                     continue;
                 };

@@ -44,7 +44,7 @@ impl Rule for SudoInRun {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if let (Some("sudo"), Some(w)) = (cmd.program(), cmd.words.first()) {
                     out.push(Diagnostic::new(
                         &META,

@@ -63,7 +63,7 @@ impl Rule for UseraddWithoutNoLogInit {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if !is_program(cmd, &["useradd"]) || cmd.has_flag(&["-l", "--no-log-init"]) {
                     continue;
                 }

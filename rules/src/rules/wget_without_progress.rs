@@ -42,7 +42,7 @@ impl Rule for WgetWithoutProgress {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for run in runs(cx.model) {
-            for cmd in &run.commands {
+            for cmd in run.commands {
                 if !is_program(cmd, &["wget"]) {
                     continue;
                 }
