@@ -67,11 +67,18 @@ pub struct StageInfo {
     pub image_resolved: Option<String>,
     /// The earlier stage this one builds on (`FROM builder`).
     pub base_stage: Option<usize>,
+    /// The name in lower case, as BuildKit compares stage names.
+    lower_name: Option<String>,
 }
 
 impl StageInfo {
     pub fn name_lower(&self) -> Option<String> {
-        self.name.as_ref().map(|n| n.text.to_lowercase())
+        self.lower_name.clone()
+    }
+
+    /// True if `lower` (already lower case) names this stage.
+    pub fn is_named(&self, lower: &str) -> bool {
+        self.lower_name.as_deref() == Some(lower)
     }
 }
 
@@ -168,15 +175,15 @@ impl<'a> Model<'a> {
                 .map(|w| expand(&w.text, &|name| global_value(&global_args, name)));
             let base_stage = image_resolved.as_ref().and_then(|img| {
                 let lower = img.to_lowercase();
-                stages
-                    .iter()
-                    .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+                stages.iter().position(|s| s.is_named(&lower))
             });
+            let name = instr.stage_name();
             stages.push(StageInfo {
+                lower_name: name.as_ref().map(|n| n.text.to_lowercase()),
                 index: stages.len(),
                 from: i,
                 end: instructions.len(),
-                name: instr.stage_name(),
+                name,
                 image,
                 image_resolved,
                 base_stage,
@@ -249,7 +256,16 @@ impl<'a> Model<'a> {
 
     /// The stage an instruction belongs to.
     pub fn stage_of(&self, instr: usize) -> Option<usize> {
-        self.stages.iter().rposition(|s| s.from <= instr)
+        self.stages
+            .partition_point(|s| s.from <= instr)
+            .checked_sub(1)
+    }
+
+    /// Definitions made by instructions in `from..to` (`defs` is in file order).
+    fn defs_between(&self, from: usize, to: usize) -> &[VarDef] {
+        let lo = self.defs.partition_point(|d| d.instr < from);
+        let hi = self.defs.partition_point(|d| d.instr < to);
+        &self.defs[lo..hi.max(lo)]
     }
 
     /// A stage by `--from=` / `FROM` reference: a name (case-insensitive) or a numeric index.
@@ -257,7 +273,7 @@ impl<'a> Model<'a> {
         let lower = reference.to_lowercase();
         self.stages
             .iter()
-            .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+            .position(|s| s.is_named(&lower))
             .or_else(|| {
                 reference
                     .parse::<usize>()
@@ -271,7 +287,7 @@ impl<'a> Model<'a> {
     /// FROM lines, and global ARGs redeclared in the stage.
     pub fn visible_defs(&self, instr: usize) -> Vec<&VarDef> {
         let Some(stage) = self.stage_of(instr) else {
-            return self.defs.iter().filter(|d| d.instr < instr).collect();
+            return self.defs_between(0, instr).iter().collect();
         };
         if self.stages[stage].from == instr {
             return self.global_args.iter().collect();
@@ -290,17 +306,13 @@ impl<'a> Model<'a> {
         for &b in chain.iter().rev() {
             let st = &self.stages[b];
             out.extend(
-                self.defs
+                self.defs_between(st.from + 1, st.end)
                     .iter()
-                    .filter(|d| d.kind == VarKind::Env && d.instr > st.from && d.instr < st.end),
+                    .filter(|d| d.kind == VarKind::Env),
             );
         }
         let st = &self.stages[stage];
-        out.extend(
-            self.defs
-                .iter()
-                .filter(|d| d.instr > st.from && d.instr < instr),
-        );
+        out.extend(self.defs_between(st.from + 1, instr));
         out
     }
 

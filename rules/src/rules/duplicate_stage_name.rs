@@ -46,7 +46,7 @@ impl Rule for DuplicateStageName {
             };
             let Some(earlier) = stages[..i]
                 .iter()
-                .find(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+                .find(|s| s.is_named(&lower))
                 .and_then(|s| s.name.as_ref())
             else {
                 continue;

@@ -69,13 +69,21 @@ impl Rule for UndefinedVariable {
                 _ => continue,
             };
             let flag_ranges: Vec<TextRange> = instr.flags().map(|f| f.range()).collect();
+            if flags_only && flag_ranges.is_empty() {
+                // The shell expands a RUN's command, not the builder.
+                continue;
+            }
+            let refs = instr.variable_refs(model.escape);
+            if refs.is_empty() {
+                continue;
+            }
             let mut defined: Vec<String> = model
                 .visible_defs(i)
                 .iter()
                 .map(|d| d.name.clone())
                 .collect();
             defined.push("PATH".into());
-            for r in instr.variable_refs(model.escape) {
+            for r in refs {
                 let range = r.range.text_range();
                 if flags_only && !flag_ranges.iter().any(|f| f.contains_range(range)) {
                     continue;
