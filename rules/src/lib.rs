@@ -7,6 +7,7 @@ mod check;
 pub mod config;
 mod declare;
 pub mod diagnostic;
+pub(crate) mod label_value;
 pub mod meta;
 pub mod model;
 pub(crate) mod pkg;

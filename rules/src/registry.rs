@@ -88,6 +88,12 @@ static RULES: &[&dyn Rule] = &[
     &missing_label::MissingLabel,
     &superfluous_label::SuperfluousLabel,
     &empty_label::EmptyLabel,
+    &label_not_url::LabelNotUrl,
+    &label_not_rfc3339::LabelNotRfc3339,
+    &label_not_spdx::LabelNotSpdx,
+    &label_not_git_hash::LabelNotGitHash,
+    &label_not_semver::LabelNotSemver,
+    &label_not_email::LabelNotEmail,
 ];
 
 /// Every rule, in code order.
