@@ -224,6 +224,47 @@ pub(crate) fn apt_option_is(cmd: &Command, name: &str, values: &[&str]) -> bool 
     })
 }
 
+// -- apk --
+
+/// Options of `apk` that take a value.
+pub(crate) const APK_VALUE_OPTS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "-p",
+    "--root",
+    "--arch",
+    "--keys-dir",
+    "--repositories-file",
+    "--cache-dir",
+    "--cache-max-age",
+    "--timeout",
+];
+
+// -- rpm (yum, dnf) --
+
+/// `name-version[-release]` as rpm writes it: after the name, dash-separated parts made of
+/// version characters, one of them starting with a digit (`httpd-2.4.6`, `python3-pip-20.2*`,
+/// but not `httpd-tools`). An `.rpm` file, a module stream (`nodejs:18`), an epoch and a group
+/// (`@core`) count as pinned.
+pub(crate) fn rpm_pinned(package: &str) -> bool {
+    if package.ends_with(".rpm") || package.contains(':') || package.starts_with('@') {
+        return true;
+    }
+    let mut parts = package.split('-').skip(1).peekable();
+    parts.peek().is_some()
+        && package.split('-').skip(1).all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".~^_+*".contains(c))
+        })
+        && package
+            .split('-')
+            .skip(1)
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+}
+
 // -- checks shared by several package managers --
 
 /// A package manager's install subcommand without its "yes" switch: one diagnostic at the
@@ -411,5 +452,14 @@ mod tests {
             .collect();
         assert_eq!(ops, ["a", "-b"]);
         assert_eq!(option_values(&cmds[0], &["-t"]), ["stable"]);
+    }
+
+    #[test]
+    fn reads_rpm_versions() {
+        assert!(rpm_pinned("httpd-2.4.6"));
+        assert!(rpm_pinned("python3-pip-20.2-1.el8"));
+        assert!(rpm_pinned("nodejs:18"));
+        assert!(!rpm_pinned("httpd"));
+        assert!(!rpm_pinned("httpd-tools"));
     }
 }

@@ -1,5 +1,4 @@
-use super::apk_version_not_pinned::APK_VALUE_OPTS;
-use crate::pkg::{program_sub, removes_dir, runs, span};
+use crate::pkg::{program_sub, removes_dir, runs, span, APK_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {

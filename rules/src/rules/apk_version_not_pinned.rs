@@ -1,4 +1,4 @@
-use crate::pkg::{program_sub, report_unpinned_operands, runs};
+use crate::pkg::{program_sub, report_unpinned_operands, runs, APK_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {
@@ -37,22 +37,6 @@ static META: RuleMeta = RuleMeta {
     fix: FixKind::None,
     default_enabled: true,
 };
-
-/// Options of `apk` that take a value.
-pub(crate) const APK_VALUE_OPTS: &[&str] = &[
-    "-X",
-    "--repository",
-    "-t",
-    "--virtual",
-    "-p",
-    "--root",
-    "--arch",
-    "--keys-dir",
-    "--repositories-file",
-    "--cache-dir",
-    "--cache-max-age",
-    "--timeout",
-];
 
 fn pinned(pkg: &str) -> bool {
     pkg.contains(['=', '~', '<', '>', '/']) || pkg.ends_with(".apk")

@@ -1,5 +1,4 @@
-use super::yum_unpinned_package::rpm_pinned;
-use crate::pkg::check_unpinned;
+use crate::pkg::{check_unpinned, rpm_pinned};
 use crate::prelude::*;
 
 declare_rule! {

@@ -1,4 +1,4 @@
-use crate::pkg::check_unpinned;
+use crate::pkg::{check_unpinned, rpm_pinned};
 use crate::prelude::*;
 
 declare_rule! {
@@ -36,27 +36,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-/// `name-version[-release]` as rpm writes it: after the name, dash-separated parts made of
-/// version characters, one of them starting with a digit (`httpd-2.4.6`, `python3-pip-20.2*`,
-/// but not `httpd-tools`). An `.rpm` file, a module stream (`nodejs:18`), an epoch and a group
-/// (`@core`) count as pinned.
-pub(crate) fn rpm_pinned(package: &str) -> bool {
-    if package.ends_with(".rpm") || package.contains(':') || package.starts_with('@') {
-        return true;
-    }
-    let mut parts = package.split('-').skip(1).peekable();
-    parts.peek().is_some()
-        && package.split('-').skip(1).all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".~^_+*".contains(c))
-        })
-        && package
-            .split('-')
-            .skip(1)
-            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
-}
-
 impl Rule for YumUnpinnedPackage {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -77,19 +56,8 @@ impl Rule for YumUnpinnedPackage {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn fixture() {
         crate::testing::assert_fixture("yum-unpinned-package");
-    }
-
-    #[test]
-    fn reads_rpm_versions() {
-        assert!(rpm_pinned("httpd-2.4.6"));
-        assert!(rpm_pinned("python3-pip-20.2-1.el8"));
-        assert!(rpm_pinned("nodejs:18"));
-        assert!(!rpm_pinned("httpd"));
-        assert!(!rpm_pinned("httpd-tools"));
     }
 }
