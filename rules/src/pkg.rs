@@ -309,13 +309,28 @@ pub(crate) struct CacheClean<'a> {
     pub programs: &'a [&'a str],
     /// Subcommands that fill the cache.
     pub install_verbs: &'a [&'a str],
-    /// True for a command that cleans the cache.
-    pub is_clean: &'a dyn Fn(&Command) -> bool,
+    /// Subcommands of one of `programs` that clean the cache (`clean`, `cache`)...
+    pub clean_verbs: &'a [&'a str],
+    /// ...when followed somewhere by this word (`all` in `dnf clean all`, `clean` in
+    /// `yarn cache clean`); `None`: the subcommand alone cleans.
+    pub clean_word: Option<&'a str>,
     /// Cache folders: a cache mount on one of them, or `rm` of one of them, keeps the layer clean.
     pub cache_dirs: &'a [&'a str],
     /// The arguments of the clean command the fix appends after the install's program
     /// (`clean all` makes `microdnf clean all` after a `microdnf install`).
     pub clean_args: &'a str,
+}
+
+impl CacheClean<'_> {
+    /// True for a command that cleans the cache: one of `programs` with one of `clean_verbs`
+    /// and, if given, `clean_word` among its positional words.
+    fn is_clean(&self, cmd: &Command) -> bool {
+        is_program(cmd, self.programs)
+            && verb(cmd, self.clean_verbs).is_some()
+            && self
+                .clean_word
+                .is_none_or(|w| cmd.positional().any(|p| p.text == w))
+    }
 }
 
 /// True for `rm` of a path containing one of `dirs`.
@@ -371,7 +386,7 @@ pub(crate) fn check_cache_clean(
         let Some(i) = last_install else { continue };
         let cleaned = cmds[i + 1..]
             .iter()
-            .any(|c| (spec.is_clean)(c) || removes_dir(c, spec.cache_dirs));
+            .any(|c| spec.is_clean(c) || removes_dir(c, spec.cache_dirs));
         if cleaned {
             continue;
         }

@@ -1,6 +1,5 @@
-use crate::pkg::{check_cache_clean, is_program, verb, CacheClean};
+use crate::pkg::{check_cache_clean, CacheClean};
 use crate::prelude::*;
-use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -37,12 +36,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn is_clean(cmd: &Command) -> bool {
-    is_program(cmd, &["yarn"])
-        && verb(cmd, &["cache"]).is_some()
-        && cmd.positional().any(|w| w.text == "clean")
-}
-
 impl Rule for YarnCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -52,7 +45,8 @@ impl Rule for YarnCacheNotCleaned {
         let spec = CacheClean {
             programs: &["yarn"],
             install_verbs: &["install"],
-            is_clean: &is_clean,
+            clean_verbs: &["cache"],
+            clean_word: Some("clean"),
             cache_dirs: &[".cache/yarn", ".yarn/cache", ".yarn/berry/cache"],
             clean_args: "cache clean",
         };

@@ -1,6 +1,5 @@
-use crate::pkg::{check_cache_clean, is_program, verb, CacheClean};
+use crate::pkg::{check_cache_clean, CacheClean};
 use crate::prelude::*;
-use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -38,12 +37,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn is_clean(cmd: &Command) -> bool {
-    is_program(cmd, &["yum"])
-        && verb(cmd, &["clean"]).is_some()
-        && cmd.positional().any(|w| w.text == "all")
-}
-
 impl Rule for YumCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -60,7 +53,8 @@ impl Rule for YumCacheNotCleaned {
                 "update",
                 "upgrade",
             ],
-            is_clean: &is_clean,
+            clean_verbs: &["clean"],
+            clean_word: Some("all"),
             cache_dirs: &["/var/cache/yum"],
             clean_args: "clean all",
         };

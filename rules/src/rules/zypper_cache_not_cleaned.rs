@@ -1,6 +1,5 @@
-use crate::pkg::{check_cache_clean, is_program, verb, CacheClean};
+use crate::pkg::{check_cache_clean, CacheClean};
 use crate::prelude::*;
-use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +35,6 @@ static META: RuleMeta = RuleMeta {
     default_enabled: true,
 };
 
-fn is_clean(cmd: &Command) -> bool {
-    is_program(cmd, &["zypper"]) && verb(cmd, &["clean", "cc"]).is_some()
-}
-
 impl Rule for ZypperCacheNotCleaned {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -59,7 +54,8 @@ impl Rule for ZypperCacheNotCleaned {
                 "source-install",
                 "si",
             ],
-            is_clean: &is_clean,
+            clean_verbs: &["clean", "cc"],
+            clean_word: None,
             cache_dirs: &["/var/cache/zypp"],
             clean_args: "clean --all",
         };
