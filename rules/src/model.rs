@@ -566,6 +566,46 @@ pub(crate) fn known_image(model: &Model, stage: &StageInfo) -> Option<String> {
     (!img.is_empty() && !img.eq_ignore_ascii_case("scratch")).then_some(img)
 }
 
+/// The image a stage's FROM pulls, when the file gives it (see [`known_image`]): what the rules
+/// about base images (tag, registry) look at.
+pub(crate) struct FromImage<'m> {
+    /// The image word as the FROM writes it (`$BASE`, `node:latest`).
+    pub word: &'m Word,
+    /// The image with global ARG defaults substituted.
+    pub image: String,
+}
+
+impl FromImage<'_> {
+    pub fn parts(&self) -> ImageRef<'_> {
+        parse_image(&self.image)
+    }
+
+    /// A diagnostic of `meta` at `range`, with a note giving the image when the FROM names it
+    /// through ARGs (`` `$BASE` expands to `node:latest` ``).
+    pub fn diagnostic(
+        &self,
+        meta: &'static crate::RuleMeta,
+        range: TextRange,
+        message: String,
+    ) -> crate::Diagnostic {
+        let d = crate::Diagnostic::new(meta, range, message);
+        if self.word.text == self.image {
+            return d;
+        }
+        d.with_note(format!("`{}` expands to `{}`", self.word.text, self.image))
+    }
+}
+
+/// The images the stages' FROMs pull, in file order; stages built on an earlier stage, `scratch`
+/// and images depending on ARGs the file does not give are left out.
+pub(crate) fn from_images<'m>(model: &'m Model) -> impl Iterator<Item = FromImage<'m>> {
+    model.stages.iter().filter_map(|stage| {
+        let image = known_image(model, stage)?;
+        let word = stage.image.as_ref()?;
+        Some(FromImage { word, image })
+    })
+}
+
 /// Stages whose files reach an image: the last stage, stages nothing refers to (possible
 /// `--target`s), and the stages they are built on. A stage used only by `COPY --from` or
 /// `RUN --mount=from=` is a builder: its layers stay behind.

@@ -1,4 +1,4 @@
-use crate::model::{known_image, parse_image};
+use crate::model::from_images;
 use crate::prelude::*;
 
 declare_rule! {
@@ -43,11 +43,9 @@ impl Rule for ImageTagLatest {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for stage in &cx.model.stages {
-            let (Some(img), Some(word)) = (known_image(cx.model, stage), &stage.image) else {
-                continue;
-            };
-            let r = parse_image(&img);
+        for from in from_images(cx.model) {
+            let (img, word) = (from.image.as_str(), from.word);
+            let r = from.parts();
             if r.tag != Some("latest") || r.digest.is_some() {
                 continue;
             }
@@ -60,15 +58,11 @@ impl Rule for ImageTagLatest {
                 ),
                 _ => word.range,
             };
-            let mut d = Diagnostic::new(
+            out.push(from.diagnostic(
                 &META,
                 range,
                 format!("`{img}` uses the `latest` tag: pin a release tag or a digest"),
-            );
-            if word.text != img {
-                d = d.with_note(format!("`{}` expands to `{img}`", word.text));
-            }
-            out.push(d);
+            ));
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::model::{known_image, parse_image};
+use crate::model::from_images;
 use crate::prelude::*;
 
 declare_rule! {
@@ -47,23 +47,17 @@ impl Rule for ImageTagMissing {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for stage in &cx.model.stages {
-            let (Some(img), Some(word)) = (known_image(cx.model, stage), &stage.image) else {
-                continue;
-            };
-            let r = parse_image(&img);
+        for from in from_images(cx.model) {
+            let r = from.parts();
             if r.tag.is_some() || r.digest.is_some() {
                 continue;
             }
-            let mut d = Diagnostic::new(
+            let img = &from.image;
+            out.push(from.diagnostic(
                 &META,
-                word.range,
+                from.word.range,
                 format!("`{img}` has no tag: it means `{img}:latest`, which changes over time"),
-            );
-            if word.text != img {
-                d = d.with_note(format!("`{}` expands to `{img}`", word.text));
-            }
-            out.push(d);
+            ));
         }
     }
 }

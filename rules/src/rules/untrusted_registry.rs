@@ -1,4 +1,4 @@
-use crate::model::{known_image, parse_image};
+use crate::model::from_images;
 use crate::prelude::*;
 
 declare_rule! {
@@ -81,26 +81,20 @@ impl Rule for UntrustedRegistry {
         if list.is_empty() {
             return;
         }
-        for stage in &cx.model.stages {
-            let (Some(img), Some(word)) = (known_image(cx.model, stage), &stage.image) else {
-                continue;
-            };
-            let registry = parse_image(&img).registry.unwrap_or("docker.io");
+        for from in from_images(cx.model) {
+            let img = &from.image;
+            let registry = from.parts().registry.unwrap_or("docker.io");
             if trusted(registry, list) {
                 continue;
             }
-            let mut d = Diagnostic::new(
+            out.push(from.diagnostic(
                 &META,
-                word.range,
+                from.word.range,
                 format!(
                     "`{img}` comes from `{registry}`, which is not a trusted registry ({})",
                     list.join(", ")
                 ),
-            );
-            if word.text != img {
-                d = d.with_note(format!("`{}` expands to `{img}`", word.text));
-            }
-            out.push(d);
+            ));
         }
     }
 }
