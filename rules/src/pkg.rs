@@ -191,6 +191,16 @@ pub(crate) fn option_values<'c>(cmd: &'c Command, names: &[&str]) -> Vec<&'c str
     out
 }
 
+/// A fix that adds the option `opt` right after `at` (the end of the program or subcommand word):
+/// "Add `opt`".
+pub(crate) fn add_option(at: TextSize, opt: &str, applicability: Applicability) -> Fix {
+    Fix {
+        message: format!("Add `{opt}`"),
+        applicability,
+        edits: vec![Edit::insert(at, format!(" {opt}"))],
+    }
+}
+
 // -- apt --
 
 /// Options of `apt-get`/`apt` that take a value.
@@ -294,11 +304,7 @@ pub(crate) fn check_missing_yes(
                         v.text
                     ),
                 )
-                .with_fix(Fix {
-                    message: format!("Add `{yes}`"),
-                    applicability: Applicability::Safe,
-                    edits: vec![Edit::insert(v.range.end(), format!(" {yes}"))],
-                }),
+                .with_fix(add_option(v.range.end(), yes, Applicability::Safe)),
             );
         }
     }

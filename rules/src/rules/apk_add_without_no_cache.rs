@@ -1,4 +1,4 @@
-use crate::pkg::{program_sub, removes_dir, runs, span, APK_VALUE_OPTS};
+use crate::pkg::{add_option, program_sub, removes_dir, runs, span, APK_VALUE_OPTS};
 use crate::prelude::*;
 
 declare_rule! {
@@ -66,11 +66,11 @@ impl Rule for ApkAddWithoutNoCache {
                         span(cmd, w),
                         "`apk add` without `--no-cache` leaves the package index in the layer",
                     )
-                    .with_fix(Fix {
-                        message: "Add `--no-cache`".into(),
-                        applicability: Applicability::Safe,
-                        edits: vec![Edit::insert(w.range.end(), " --no-cache")],
-                    }),
+                    .with_fix(add_option(
+                        w.range.end(),
+                        "--no-cache",
+                        Applicability::Safe,
+                    )),
                 );
             }
         }

@@ -1,4 +1,4 @@
-use crate::pkg::{apt_get_sub, apt_option_is, runs, span};
+use crate::pkg::{add_option, apt_get_sub, apt_option_is, runs, span};
 use crate::prelude::*;
 
 declare_rule! {
@@ -82,11 +82,11 @@ impl Rule for AptGetInstallRecommends {
                         span(cmd, w),
                         "`apt-get install` also installs recommended packages: add `--no-install-recommends`",
                     )
-                    .with_fix(Fix {
-                        message: "Add `--no-install-recommends`".into(),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![Edit::insert(w.range.end(), " --no-install-recommends")],
-                    }),
+                    .with_fix(add_option(
+                        w.range.end(),
+                        "--no-install-recommends",
+                        Applicability::Unsafe,
+                    )),
                 );
             }
         }

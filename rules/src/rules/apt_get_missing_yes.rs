@@ -1,4 +1,4 @@
-use crate::pkg::{apt_get_sub, apt_option_is, runs, span};
+use crate::pkg::{add_option, apt_get_sub, apt_option_is, runs, span};
 use crate::prelude::*;
 use crate::shell::Command;
 
@@ -98,11 +98,11 @@ impl Rule for AptGetMissingYes {
                         span(cmd, w),
                         format!("`apt-get {sub}` without `-y` aborts at its confirmation prompt"),
                     )
-                    .with_fix(Fix {
-                        message: "Add `-y`".into(),
-                        applicability: Applicability::Safe,
-                        edits: vec![Edit::insert(w.range.end(), " -y")],
-                    }),
+                    .with_fix(add_option(
+                        w.range.end(),
+                        "-y",
+                        Applicability::Safe,
+                    )),
                 );
             }
         }

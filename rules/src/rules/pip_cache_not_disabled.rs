@@ -1,4 +1,4 @@
-use crate::pkg::{runs, span, verb};
+use crate::pkg::{add_option, runs, span, verb};
 use crate::prelude::*;
 use crate::shell::Command;
 
@@ -99,11 +99,11 @@ impl Rule for PipCacheNotDisabled {
                         span(cmd, v),
                         "pip keeps its download cache in the layer: add `--no-cache-dir`",
                     )
-                    .with_fix(Fix {
-                        message: "Add `--no-cache-dir`".into(),
-                        applicability: Applicability::Safe,
-                        edits: vec![Edit::insert(v.range.end(), " --no-cache-dir")],
-                    }),
+                    .with_fix(add_option(
+                        v.range.end(),
+                        "--no-cache-dir",
+                        Applicability::Safe,
+                    )),
                 );
             }
         }

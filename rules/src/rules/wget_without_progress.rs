@@ -1,4 +1,4 @@
-use crate::pkg::{is_program, runs};
+use crate::pkg::{add_option, is_program, runs};
 use crate::prelude::*;
 
 declare_rule! {
@@ -62,11 +62,11 @@ impl Rule for WgetWithoutProgress {
                         program.range,
                         "wget without `--progress` prints thousands of progress lines into the build log",
                     )
-                    .with_fix(Fix {
-                        message: "Add `--progress=dot:giga`".into(),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![Edit::insert(program.range.end(), " --progress=dot:giga")],
-                    }),
+                    .with_fix(add_option(
+                        program.range.end(),
+                        "--progress=dot:giga",
+                        Applicability::Unsafe,
+                    )),
                 );
             }
         }
