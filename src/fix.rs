@@ -218,6 +218,16 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_fix_that_breaks_parsing() {
+        let text = "FROM alpine\nRUN echo hi\n";
+        let d = [diag(0, 4, "FORM", Applicability::Safe)];
+        let fixed = fix_text(text, &d, None, &Settings::default(), false);
+        assert_eq!(fixed.text, text);
+        assert_eq!(fixed.applied, 0);
+        assert!(fixed.refused.unwrap().contains("unparsable"));
+    }
+
+    #[test]
     fn diff_has_headers_and_is_empty_when_equal() {
         assert_eq!(unified_diff("D", "a\n", "a\n"), "");
         let d = unified_diff("D", "a\nb\n", "a\nc\n");

@@ -614,10 +614,6 @@ fn folder_discovery_honours_gitignore_and_names() {
 fn context_defaults_to_the_dockerfile_folder_and_follows_context() {
     let d = tempdir();
     let rules = run(d.path(), &["rules", "--format=json"]);
-    if !rules.stdout.contains("\"missing-context\"") {
-        eprintln!("missing-context has not landed yet; nothing to check");
-        return;
-    }
     let v: Value = serde_json::from_str(&rules.stdout).unwrap();
     let code = v
         .as_array()
@@ -674,5 +670,58 @@ fn a_50_mb_file_completes() {
             |d| d["code"] == "DF001" && d["range"]["start"]["line"].as_u64() == Some(last_line)
         ),
         "the syntax error on the last line is found"
+    );
+}
+
+/// Colors only on a terminal, and never with `--no-color` or `NO_COLOR`. `script` gives the
+/// command a pseudo-terminal.
+#[test]
+fn color_only_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `script` to make a terminal; skipped");
+        return;
+    }
+    let d = tempdir();
+    write(d.path(), "Dockerfile", FROM_FIRST);
+    let bin = env!("CARGO_BIN_EXE_dflint");
+    let on_tty = |extra: &str, no_color: Option<&str>| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args([
+            "-qec",
+            &format!("{bin} check {FOUNDING} {extra} Dockerfile"),
+            "/dev/null",
+        ])
+        .current_dir(d.path())
+        .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            cmd.env("NO_COLOR", v);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let colored = on_tty("", None);
+    assert!(colored.contains("DF002"), "{colored}");
+    assert!(
+        colored.contains("\x1b["),
+        "colored on a terminal: {colored:?}"
+    );
+    let plain = on_tty("--no-color", None);
+    assert!(
+        plain.contains("DF002") && !plain.contains("\x1b["),
+        "{plain:?}"
+    );
+    let plain = on_tty("", Some("1"));
+    assert!(
+        plain.contains("DF002") && !plain.contains("\x1b["),
+        "{plain:?}"
+    );
+    let colored = on_tty("", Some(""));
+    assert!(
+        colored.contains("\x1b["),
+        "an empty NO_COLOR does not count: {colored:?}"
     );
 }
