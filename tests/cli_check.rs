@@ -656,7 +656,7 @@ fn a_50_mb_file_completes() {
     text.push_str("FORM oops\n");
     write(d.path(), "Dockerfile", &text);
     // The founding rules only: the whole pipeline (read, parse, model, check, render) without
-    // making the test's time depend on every rule that lands (a debug build lints about 1 MB/s
+    // making the test's time depend on every rule that lands (a debug build lints about 0.1 MB/s
     // with all of them on).
     let out = run(
         d.path(),
