@@ -213,6 +213,10 @@ impl Config {
                 dflint_context::glob::match_path(pat, "x")
                     .map_err(|_| err(format!("overrides.files: bad pattern `{pat}`")))?;
             }
+            // Rule names and severities of an override, even if no file matches it.
+            Settings::default()
+                .apply(o.select.as_deref(), &o.ignore, &o.severity)
+                .map_err(|e| err(format!("overrides: {e}")))?;
         }
         Ok(config)
     }
@@ -302,6 +306,8 @@ mod tests {
         assert!(e.message.contains("no-such-rule"), "{e}");
         let e = Config::parse(p, "[severity]\nfrom-first = \"loud\"").unwrap_err();
         assert!(e.message.contains("loud"), "{e}");
+        let e = Config::parse(p, "[[overrides]]\nfiles = [\"a\"]\nignore = [\"nope\"]").unwrap_err();
+        assert!(e.message.contains("overrides") && e.message.contains("nope"), "{e}");
         let e = Config::parse(p, "failure-threshold = \"x\"").unwrap_err();
         assert!(e.message.contains("failure-threshold"), "{e}");
         let e = Config::parse(p, "[label-schema]\n\"org.example.v\" = \"semverr\"").unwrap_err();
