@@ -61,21 +61,27 @@ pub fn flag_names(kind: SyntaxKind) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+/// Levenshtein distance in characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+/// True when `a` and `b` may be within `max` edits: their lengths differ by at most `max`.
+/// A cheap filter before [`levenshtein`].
+pub fn may_be_within(a: &str, b: &str, max: usize) -> bool {
+    a.len().abs_diff(b.len()) <= max * 4 && a.chars().count().abs_diff(b.chars().count()) <= max
 }
 
 /// The closest known word within distance 2, for "did you mean" hints.
@@ -83,6 +89,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let lower = word.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| may_be_within(&lower, c, 2))
         .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)

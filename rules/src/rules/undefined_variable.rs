@@ -1,5 +1,6 @@
 use crate::model::AUTOMATIC_ARGS;
 use crate::prelude::*;
+use dflint_syntax::validate::{levenshtein, may_be_within};
 
 declare_rule! {
     /// ## What it does
@@ -113,6 +114,9 @@ pub(crate) fn did_you_mean<'a>(
         if opt == name {
             return None;
         }
+        if !may_be_within(name, opt, 2) {
+            continue;
+        }
         let d = levenshtein(name, opt);
         if d < min {
             min = d;
@@ -120,20 +124,6 @@ pub(crate) fn did_you_mean<'a>(
         }
     }
     best
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -145,7 +135,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(super::levenshtein("BULIDPLATFORM", "BUILDPLATFORM"), 2);
+        assert_eq!(
+            dflint_syntax::validate::levenshtein("BULIDPLATFORM", "BUILDPLATFORM"),
+            2
+        );
         assert_eq!(
             super::did_you_mean("DIR_ASSET", ["DIR_BINARIES", "DIR_ASSETS", "DIR_CONFIG"]),
             Some("DIR_ASSETS")
