@@ -200,6 +200,21 @@ impl Client {
         }
     }
 
+    /// Waits until the server has sent a request `method` (answered on the way), and returns
+    /// it; notifications that arrive meanwhile are kept.
+    pub fn wait_server_request(&mut self, method: &str) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
+                return r.clone();
+            }
+            let msg = self
+                .next_message(deadline)
+                .unwrap_or_else(|| panic!("no {method} request from the server"));
+            self.notifications.push(msg);
+        }
+    }
+
     /// The diagnostics published for `uri` at `version` (or later).
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Value {
         let uri = uri.to_string();

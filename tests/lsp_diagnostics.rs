@@ -90,12 +90,7 @@ fn nearest_config_applies_and_reloads_when_it_changes() {
     let d = c.diagnostics(&uri, 1);
     assert!(!names(&d).contains(&"from-first".to_string()), "{d}");
     // The watcher registration covers configuration files.
-    let reg = c
-        .server_requests
-        .iter()
-        .find(|r| r["method"] == "client/registerCapability")
-        .expect("watchers registered")
-        .clone();
+    let reg = c.wait_server_request("client/registerCapability");
     let globs = reg["params"]["registrations"][0]["registerOptions"]["watchers"].to_string();
     assert!(
         globs.contains("dflint.toml") && globs.contains(".dockerignore"),

@@ -1,10 +1,12 @@
 //! The `LanguageServer` implementation: documents, versions, scheduling and dispatch. No
 //! Dockerfile knowledge here; each feature lives in `handlers/<feature>.rs`.
 
+use crate::analysis::Analysis;
 use crate::diagnostics;
 use crate::document::{Snapshot, SnapshotRef};
 use crate::handlers;
 use crate::settings::{lock, Cache, ClientSettings};
+use crate::transport::Raw;
 use dflint_rules::Diagnostic;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -41,10 +43,21 @@ pub struct Backend {
     publish: tokio::sync::Mutex<()>,
     last_config_error: Mutex<Option<String>>,
     result_ids: AtomicU64,
+    /// Serialized notifications straight to the transport (when serving over stdio).
+    raw: Option<Raw>,
+    /// Read-only requests, answered with a model built once per version.
+    analysis: Analysis,
+}
+
+/// Diagnostics on their way out.
+enum Outgoing {
+    /// A whole `textDocument/publishDiagnostics` message.
+    Serialized(Vec<u8>),
+    Value(Vec<tower_lsp_server::ls_types::Diagnostic>),
 }
 
 /// Runs a handler body; a panic becomes an internal error and the server keeps serving.
-fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let msg = payload
             .downcast_ref::<&str>()
@@ -61,8 +74,9 @@ fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    pub fn new(client: Client, raw: Option<Raw>) -> Backend {
         Backend {
+            raw,
             client,
             docs: Mutex::new(HashMap::new()),
             cache: Cache::default(),
@@ -71,6 +85,7 @@ impl Backend {
             publish: tokio::sync::Mutex::new(()),
             last_config_error: Mutex::new(None),
             result_ids: AtomicU64::new(1),
+            analysis: Analysis::start(),
         }
     }
 
@@ -131,15 +146,26 @@ impl Backend {
             }
         }
         let s = snap.clone();
+        let raw = self.raw.is_some();
         let computed = tokio::task::spawn_blocking(move || {
             guard("diagnostics", || {
                 let diags = diagnostics::check(&s, &env);
                 let lsp: Vec<_> = diags.iter().map(|d| diagnostics::to_lsp(&s, d)).collect();
-                (diags, lsp)
+                // Serialized here, off the async workers, when it can go out as it is.
+                let message = if raw {
+                    Outgoing::Serialized(diagnostics::publish_message(
+                        &s.uri,
+                        &lsp,
+                        Some(s.version),
+                    ))
+                } else {
+                    Outgoing::Value(lsp)
+                };
+                (diags, message)
             })
         })
         .await;
-        let Ok(Ok((diags, lsp))) = computed else {
+        let Ok(Ok((diags, message))) = computed else {
             return;
         };
         let _order = self.publish.lock().await;
@@ -153,9 +179,25 @@ impl Backend {
             }
         }
         if self.client_settings().push_diagnostics != Some(false) {
-            self.client
-                .publish_diagnostics(snap.uri.clone(), lsp, Some(snap.version))
+            self.send_diagnostics(snap.uri.clone(), message, Some(snap.version))
                 .await;
+        }
+    }
+
+    /// Publishes diagnostics (the caller holds `publish`): through the raw transport when
+    /// there is one, so that every publication takes the same path and keeps its order.
+    async fn send_diagnostics(&self, uri: Uri, message: Outgoing, version: Option<i32>) {
+        match (&self.raw, message) {
+            (Some(raw), Outgoing::Serialized(body)) => {
+                raw.send(&body);
+            }
+            (Some(raw), Outgoing::Value(lsp)) => {
+                raw.send(&diagnostics::publish_message(&uri, &lsp, version));
+            }
+            (None, Outgoing::Serialized(_)) => {} // not produced without a raw transport
+            (None, Outgoing::Value(lsp)) => {
+                self.client.publish_diagnostics(uri, lsp, version).await;
+            }
         }
     }
 
@@ -300,7 +342,8 @@ impl LanguageServer for Backend {
         let removed = lock(&self.docs).remove(uri.as_str()).is_some();
         if removed && self.client_settings().push_diagnostics != Some(false) {
             let _order = self.publish.lock().await;
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.send_diagnostics(uri, Outgoing::Value(Vec::new()), None)
+                .await;
         }
     }
 
@@ -361,9 +404,11 @@ impl LanguageServer for Backend {
         };
         let diags = self.diagnostics_of(&snap);
         let env = self.environment(&snap);
-        guard("codeAction", || {
-            handlers::code_action::code_actions(&snap, &diags, &env, &params)
-        })
+        self.analysis
+            .with_model("codeAction", snap, move |s, m| {
+                handlers::code_action::code_actions(s, m, &diags, &env, &params)
+            })
+            .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -372,7 +417,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let diags = self.diagnostics_of(&snap);
-        guard("hover", || handlers::hover::hover(&snap, pos, &diags))
+        self.analysis
+            .with_model("hover", snap, move |s, m| {
+                handlers::hover::hover(s, m, pos, &diags)
+            })
+            .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -381,9 +430,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let snippets = self.caps().snippets;
-        guard("completion", || {
-            handlers::completion::completion(&snap, pos, snippets)
-        })
+        self.analysis
+            .with_model("completion", snap, move |s, m| {
+                handlers::completion::completion(s, m, pos, snippets)
+            })
+            .await
     }
 
     async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
@@ -391,9 +442,11 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        guard("signatureHelp", || {
-            handlers::signature_help::signature_help(&snap, pos)
-        })
+        self.analysis
+            .with_model("signatureHelp", snap, move |s, m| {
+                handlers::signature_help::signature_help(s, m, pos)
+            })
+            .await
     }
 
     async fn goto_definition(
@@ -404,9 +457,11 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        guard("definition", || {
-            handlers::navigation::definition(&snap, pos)
-        })
+        self.analysis
+            .with_model("definition", snap, move |s, m| {
+                handlers::navigation::definition(s, m, pos)
+            })
+            .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -415,9 +470,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let include_decl = params.context.include_declaration;
-        guard("references", || {
-            handlers::navigation::references(&snap, pos, include_decl)
-        })
+        self.analysis
+            .with_model("references", snap, move |s, m| {
+                handlers::navigation::references(s, m, pos, include_decl)
+            })
+            .await
     }
 
     async fn document_highlight(
@@ -428,9 +485,11 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        guard("documentHighlight", || {
-            handlers::navigation::highlight(&snap, pos)
-        })
+        self.analysis
+            .with_model("documentHighlight", snap, move |s, m| {
+                handlers::navigation::highlight(s, m, pos)
+            })
+            .await
     }
 
     async fn prepare_rename(
@@ -441,9 +500,11 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        guard("prepareRename", || {
-            handlers::navigation::prepare_rename(&snap, pos)
-        })
+        self.analysis
+            .with_model("prepareRename", snap, move |s, m| {
+                handlers::navigation::prepare_rename(s, m, pos)
+            })
+            .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -451,9 +512,12 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        guard("rename", || {
-            handlers::navigation::rename(&snap, pos, &params.new_name)
-        })?
+        let new_name = params.new_name;
+        self.analysis
+            .with_model("rename", snap, move |s, m| {
+                handlers::navigation::rename(s, m, pos, &new_name)
+            })
+            .await?
     }
 
     async fn document_symbol(
@@ -464,16 +528,22 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let nested = self.caps().hierarchical_symbols;
-        guard("documentSymbol", || {
-            handlers::symbols::document_symbols(&snap, nested)
-        })
+        self.analysis
+            .with_model("documentSymbol", snap, move |s, m| {
+                handlers::symbols::document_symbols(s, m, nested)
+            })
+            .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        guard("foldingRange", || handlers::folding::folding_ranges(&snap))
+        self.analysis
+            .with_model("foldingRange", snap, |s, m| {
+                handlers::folding::folding_ranges(s, m)
+            })
+            .await
     }
 
     async fn semantic_tokens_full(
@@ -483,9 +553,12 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let data = guard("semanticTokens", || {
-            handlers::semantic_tokens::tokens(&snap, None)
-        })?;
+        let data = self
+            .analysis
+            .with_model("semanticTokens", snap.clone(), |s, m| {
+                handlers::semantic_tokens::tokens(s, m, None)
+            })
+            .await?;
         let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
         if let Some(e) = lock(&self.docs).get_mut(snap.uri.as_str()) {
             e.tokens = Some((id.clone(), data.clone()));
@@ -503,9 +576,12 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let data = guard("semanticTokens", || {
-            handlers::semantic_tokens::tokens(&snap, None)
-        })?;
+        let data = self
+            .analysis
+            .with_model("semanticTokens", snap.clone(), |s, m| {
+                handlers::semantic_tokens::tokens(s, m, None)
+            })
+            .await?;
         let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
         let previous = lock(&self.docs)
             .get_mut(snap.uri.as_str())
@@ -531,9 +607,13 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        let data = guard("semanticTokens", || {
-            handlers::semantic_tokens::tokens(&snap, Some(params.range))
-        })?;
+        let range = params.range;
+        let data = self
+            .analysis
+            .with_model("semanticTokens", snap, move |s, m| {
+                handlers::semantic_tokens::tokens(s, m, Some(range))
+            })
+            .await?;
         Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
             result_id: None,
             data,
@@ -544,16 +624,23 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        guard("inlayHint", || {
-            handlers::inlay_hints::inlay_hints(&snap, params.range)
-        })
+        let range = params.range;
+        self.analysis
+            .with_model("inlayHint", snap, move |s, m| {
+                handlers::inlay_hints::inlay_hints(s, m, range)
+            })
+            .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        guard("documentLink", || handlers::links::document_links(&snap))
+        self.analysis
+            .with_model("documentLink", snap, |s, m| {
+                handlers::links::document_links(s, m)
+            })
+            .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

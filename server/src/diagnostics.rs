@@ -16,6 +16,37 @@ pub fn check(snap: &Snapshot, env: &Environment) -> Vec<Diagnostic> {
     dflint_rules::check(&model, env.context.as_deref(), &env.settings)
 }
 
+/// A whole `textDocument/publishDiagnostics` notification, serialized.
+pub fn publish_message(
+    uri: &Uri,
+    diagnostics: &[lsp::Diagnostic],
+    version: Option<i32>,
+) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: &'a [lsp::Diagnostic],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
+    #[derive(serde::Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: Params<'a>,
+    }
+    serde_json::to_vec(&Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: Params {
+            uri,
+            diagnostics,
+            version,
+        },
+    })
+    .unwrap_or_default()
+}
+
 pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
     let severity = match d.severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,

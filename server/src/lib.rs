@@ -5,6 +5,7 @@
 //! (`dflint-rules`), so the editor and `dflint check` cannot disagree. One file per feature under
 //! `handlers/`.
 
+mod analysis;
 mod backend;
 mod convert;
 mod diagnostics;
@@ -26,7 +27,16 @@ where
     O: tokio::io::AsyncWrite,
     // (use `run_stdio` for the guarded transport)
 {
-    let (service, socket) = LspService::build(Backend::new)
+    serve_with(input, output, None).await
+}
+
+/// Serves; with `raw`, diagnostics are written to the transport already serialized.
+async fn serve_with<I, O>(input: I, output: O, raw: Option<transport::Raw>)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = LspService::build(move |client| Backend::new(client, raw.clone()))
         .custom_method("dflint/debugPanic", Backend::debug_panic)
         .finish();
     Server::new(input, output, socket).serve(service).await;

@@ -42,6 +42,19 @@ async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Result<Option
     Ok(Some(body))
 }
 
+/// A way to send notifications that are already serialized, past tower-lsp-server's
+/// `serde_json::Value` round trip (which costs more than computing a large diagnostics list).
+/// Whole frames go into the same queue as everything else, so messages never interleave.
+#[derive(Clone)]
+pub struct Raw(mpsc::UnboundedSender<Vec<u8>>);
+
+impl Raw {
+    /// Sends a JSON-RPC message body; false when the output is gone.
+    pub fn send(&self, body: &[u8]) -> bool {
+        self.0.send(frame(body)).is_ok()
+    }
+}
+
 fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
@@ -68,7 +81,9 @@ where
             match read_frame(&mut r).await {
                 Ok(None) => break,
                 Ok(Some(body)) => {
-                    if serde_json::from_slice::<serde_json::Value>(&body).is_ok() {
+                    // Checked for well-formed JSON without building a value (didOpen carries the
+                    // whole file).
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
                         if to_server.write_all(&frame(&body)).await.is_err() {
                             break;
                         }
@@ -84,6 +99,7 @@ where
         // Dropping `to_server` ends the server's input.
     });
     let tx_out = tx.clone();
+    let tx_raw = tx.clone();
     let framer = tokio::spawn(async move {
         let mut r = BufReader::new(from_server);
         while let Ok(Some(body)) = read_frame(&mut r).await {
@@ -101,7 +117,7 @@ where
             let _ = output.flush().await;
         }
     });
-    crate::serve(server_in, server_out).await;
+    crate::serve_with(server_in, server_out, Some(Raw(tx_raw))).await;
     let _ = framer.await;
     reader.abort();
     let _ = reader.await;

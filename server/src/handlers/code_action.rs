@@ -27,13 +27,13 @@ fn wanted(only: &Option<Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
 
 pub fn code_actions(
     snap: &Snapshot,
+    model: &Model,
     diags: &[Diagnostic],
     env: &Environment,
     params: &CodeActionParams,
 ) -> Option<CodeActionResponse> {
     let range = convert::text_range(snap, params.range)?;
     let only = &params.context.only;
-    let model = Model::new(&snap.text, &snap.parse);
     let mut out: Vec<CodeActionOrCommand> = Vec::new();
     let touches = |r: TextRange| r.intersect(range).is_some();
     // When the client names diagnostics, act on those; otherwise on all under the range.
@@ -76,7 +76,7 @@ pub fn code_actions(
             }));
         }
         if wanted(only, &CodeActionKind::QUICKFIX) {
-            if let Some(edit) = ignore_edit(&model, d) {
+            if let Some(edit) = ignore_edit(model, d) {
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!("Ignore {} ({}) for this instruction", d.name, d.code),
                     kind: Some(CodeActionKind::QUICKFIX),

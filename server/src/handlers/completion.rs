@@ -10,12 +10,16 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-pub fn completion(snap: &Snapshot, pos: Position, snippets: bool) -> Option<CompletionResponse> {
+pub fn completion(
+    snap: &Snapshot,
+    model: &Model,
+    pos: Position,
+    snippets: bool,
+) -> Option<CompletionResponse> {
     let off = convert::offset(snap, pos)?;
     let line = snap.line_index.line_of(off);
     let line_start = snap.line_index.line_start(line);
     let before = &snap.text[usize::from(line_start)..usize::from(off)];
-    let model = Model::new(&snap.text, &snap.parse);
     let edit_range = |start: usize| {
         convert::range(
             snap,
@@ -45,7 +49,7 @@ pub fn completion(snap: &Snapshot, pos: Position, snippets: bool) -> Option<Comp
         };
         if name.chars().all(is_name_char) {
             let start = p + 1 + usize::from(braced);
-            return Some(list(variables(&model, off, braced, edit_range(start))));
+            return Some(list(variables(model, off, braced, edit_range(start))));
         }
     }
 
@@ -86,7 +90,7 @@ pub fn completion(snap: &Snapshot, pos: Position, snippets: bool) -> Option<Comp
             None => flags(kind, edit_range(word_start)),
             Some((name, value)) => {
                 let value_start = word_start + 2 + name.len() + 1;
-                flag_values(&model, instr_idx?, name, value, value_start, &edit_range)
+                flag_values(model, instr_idx?, name, value, value_start, &edit_range)
             }
         }));
     }

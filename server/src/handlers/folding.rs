@@ -29,8 +29,7 @@ fn fold(start: u32, end: u32, kind: Option<FoldingRangeKind>) -> FoldingRange {
     }
 }
 
-pub fn folding_ranges(snap: &Snapshot) -> Option<Vec<FoldingRange>> {
-    let model = Model::new(&snap.text, &snap.parse);
+pub fn folding_ranges(snap: &Snapshot, model: &Model) -> Option<Vec<FoldingRange>> {
     let mut out = Vec::new();
     for st in &model.stages {
         let r = model.instructions[st.from]

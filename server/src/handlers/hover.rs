@@ -7,9 +7,8 @@ use dflint_rules::{registry, Diagnostic};
 use dflint_syntax::{SyntaxKind, TextRange};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
-pub fn hover(snap: &Snapshot, pos: Position, diags: &[Diagnostic]) -> Option<Hover> {
+pub fn hover(snap: &Snapshot, model: &Model, pos: Position, diags: &[Diagnostic]) -> Option<Hover> {
     let off = convert::offset(snap, pos)?;
-    let model = Model::new(&snap.text, &snap.parse);
     let mut parts: Vec<String> = Vec::new();
     let mut range: Option<TextRange> = None;
 
@@ -49,9 +48,9 @@ pub fn hover(snap: &Snapshot, pos: Position, diags: &[Diagnostic]) -> Option<Hov
                 parts.push(doc);
                 range = Some(f.name_range());
             }
-        } else if let Some(s) = variable(&model, i, off, &mut range) {
+        } else if let Some(s) = variable(model, i, off, &mut range) {
             parts.push(s);
-        } else if let Some(s) = stage(&model, i, off, &mut range) {
+        } else if let Some(s) = stage(model, i, off, &mut range) {
             parts.push(s);
         }
     }

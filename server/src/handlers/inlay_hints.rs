@@ -4,9 +4,8 @@ use crate::{convert, document::Snapshot};
 use dflint_rules::Model;
 use tower_lsp_server::ls_types::*;
 
-pub fn inlay_hints(snap: &Snapshot, range: Range) -> Option<Vec<InlayHint>> {
+pub fn inlay_hints(snap: &Snapshot, model: &Model, range: Range) -> Option<Vec<InlayHint>> {
     let window = convert::text_range(snap, range)?;
-    let model = Model::new(&snap.text, &snap.parse);
     let mut out = Vec::new();
     for st in &model.stages {
         let from = &model.instructions[st.from];

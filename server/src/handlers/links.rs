@@ -41,8 +41,7 @@ pub fn image_page(image: &str) -> Option<String> {
     })
 }
 
-pub fn document_links(snap: &Snapshot) -> Option<Vec<DocumentLink>> {
-    let model = Model::new(&snap.text, &snap.parse);
+pub fn document_links(snap: &Snapshot, model: &Model) -> Option<Vec<DocumentLink>> {
     let mut out = Vec::new();
     for st in model.stages.iter().filter(|s| s.base_stage.is_none()) {
         let (Some(word), Some(image)) = (&st.image, &st.image_resolved) else {

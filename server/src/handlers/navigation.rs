@@ -8,14 +8,9 @@ use std::collections::HashMap;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-fn at(snap: &Snapshot, pos: Position) -> Option<(Model<'_>, dflint_syntax::TextSize)> {
+pub fn definition(snap: &Snapshot, model: &Model, pos: Position) -> Option<GotoDefinitionResponse> {
     let off = convert::offset(snap, pos)?;
-    Some((Model::new(&snap.text, &snap.parse), off))
-}
-
-pub fn definition(snap: &Snapshot, pos: Position) -> Option<GotoDefinitionResponse> {
-    let (model, off) = at(snap, pos)?;
-    let (sym, _) = names::symbol_at(&model, off)?;
+    let (sym, _) = names::symbol_at(model, off)?;
     let ranges: Vec<_> = match &sym {
         Symbol::Stage(s) => {
             let st = &model.stages[*s];
@@ -32,7 +27,7 @@ pub fn definition(snap: &Snapshot, pos: Position) -> Option<GotoDefinitionRespon
                 .defs
                 .iter()
                 .find(|d| d.instr == i && d.name_range.contains_inclusive(off));
-            match own.or_else(|| names::resolve(&model, i, name)) {
+            match own.or_else(|| names::resolve(model, i, name)) {
                 Some(d) => vec![d.name_range],
                 None => Vec::new(),
             }
@@ -45,15 +40,20 @@ pub fn definition(snap: &Snapshot, pos: Position) -> Option<GotoDefinitionRespon
     (!locs.is_empty()).then_some(GotoDefinitionResponse::Array(locs))
 }
 
-fn occurrences(snap: &Snapshot, pos: Position) -> Option<Vec<Occurrence>> {
-    let (model, off) = at(snap, pos)?;
-    let (sym, _) = names::symbol_at(&model, off)?;
-    Some(names::occurrences(&model, &sym))
+fn occurrences(snap: &Snapshot, model: &Model, pos: Position) -> Option<Vec<Occurrence>> {
+    let off = convert::offset(snap, pos)?;
+    let (sym, _) = names::symbol_at(model, off)?;
+    Some(names::occurrences(model, &sym))
 }
 
-pub fn references(snap: &Snapshot, pos: Position, include_decl: bool) -> Option<Vec<Location>> {
+pub fn references(
+    snap: &Snapshot,
+    model: &Model,
+    pos: Position,
+    include_decl: bool,
+) -> Option<Vec<Location>> {
     Some(
-        occurrences(snap, pos)?
+        occurrences(snap, model, pos)?
             .into_iter()
             .filter(|o| include_decl || !o.is_def)
             .map(|o| Location::new(snap.uri.clone(), convert::range(snap, o.range)))
@@ -61,9 +61,9 @@ pub fn references(snap: &Snapshot, pos: Position, include_decl: bool) -> Option<
     )
 }
 
-pub fn highlight(snap: &Snapshot, pos: Position) -> Option<Vec<DocumentHighlight>> {
+pub fn highlight(snap: &Snapshot, model: &Model, pos: Position) -> Option<Vec<DocumentHighlight>> {
     Some(
-        occurrences(snap, pos)?
+        occurrences(snap, model, pos)?
             .into_iter()
             .map(|o| DocumentHighlight {
                 range: convert::range(snap, o.range),
@@ -79,9 +79,13 @@ pub fn highlight(snap: &Snapshot, pos: Position) -> Option<Vec<DocumentHighlight
 
 /// The name under the cursor when renaming it is possible (a named stage or a variable,
 /// mentioned by name).
-fn renamable(snap: &Snapshot, pos: Position) -> Option<(Symbol, dflint_syntax::TextRange, String)> {
-    let (model, off) = at(snap, pos)?;
-    let (sym, range) = names::symbol_at(&model, off)?;
+fn renamable(
+    snap: &Snapshot,
+    model: &Model,
+    pos: Position,
+) -> Option<(Symbol, dflint_syntax::TextRange, String)> {
+    let off = convert::offset(snap, pos)?;
+    let (sym, range) = names::symbol_at(model, off)?;
     let text = snap.text[range].to_string();
     let ok = match &sym {
         Symbol::Stage(s) => model.stages[*s]
@@ -93,8 +97,12 @@ fn renamable(snap: &Snapshot, pos: Position) -> Option<(Symbol, dflint_syntax::T
     ok.then_some((sym, range, text))
 }
 
-pub fn prepare_rename(snap: &Snapshot, pos: Position) -> Option<PrepareRenameResponse> {
-    let (_, range, text) = renamable(snap, pos)?;
+pub fn prepare_rename(
+    snap: &Snapshot,
+    model: &Model,
+    pos: Position,
+) -> Option<PrepareRenameResponse> {
+    let (_, range, text) = renamable(snap, model, pos)?;
     Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: convert::range(snap, range),
         placeholder: text,
@@ -115,8 +123,13 @@ fn valid_stage(name: &str) -> bool {
         && c.all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
 }
 
-pub fn rename(snap: &Snapshot, pos: Position, new_name: &str) -> Result<Option<WorkspaceEdit>> {
-    let Some((sym, _, _)) = renamable(snap, pos) else {
+pub fn rename(
+    snap: &Snapshot,
+    model: &Model,
+    pos: Position,
+    new_name: &str,
+) -> Result<Option<WorkspaceEdit>> {
+    let Some((sym, _, _)) = renamable(snap, model, pos) else {
         return Ok(None);
     };
     let ok = match sym {
@@ -133,8 +146,7 @@ pub fn rename(snap: &Snapshot, pos: Position, new_name: &str) -> Result<Option<W
             }
         )));
     }
-    let model = Model::new(&snap.text, &snap.parse);
-    let edits: Vec<TextEdit> = names::occurrences(&model, &sym)
+    let edits: Vec<TextEdit> = names::occurrences(model, &sym)
         .into_iter()
         .map(|o| TextEdit::new(convert::range(snap, o.range), new_name.to_string()))
         .collect();

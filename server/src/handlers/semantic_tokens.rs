@@ -185,12 +185,11 @@ fn collect(model: &Model) -> Vec<Tok> {
 }
 
 /// The encoded tokens of the document, or of `range` only.
-pub fn tokens(snap: &Snapshot, range: Option<Range>) -> Vec<SemanticToken> {
-    let model = Model::new(&snap.text, &snap.parse);
+pub fn tokens(snap: &Snapshot, model: &Model, range: Option<Range>) -> Vec<SemanticToken> {
     let window = range.and_then(|r| convert::text_range(snap, r));
     let mut out = Vec::new();
     let (mut prev_line, mut prev_col) = (0u32, 0u32);
-    for tok in collect(&model) {
+    for tok in collect(model) {
         if let Some(w) = window {
             if tok.range.end() <= w.start() || tok.range.start() >= w.end() {
                 continue;

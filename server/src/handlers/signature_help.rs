@@ -5,9 +5,8 @@ use crate::{convert, docs, document::Snapshot};
 use dflint_rules::Model;
 use tower_lsp_server::ls_types::*;
 
-pub fn signature_help(snap: &Snapshot, pos: Position) -> Option<SignatureHelp> {
+pub fn signature_help(snap: &Snapshot, model: &Model, pos: Position) -> Option<SignatureHelp> {
     let off = convert::offset(snap, pos)?;
-    let model = Model::new(&snap.text, &snap.parse);
     let i = model.instruction_at(off).or_else(|| {
         off.checked_sub(1.into())
             .and_then(|o| model.instruction_at(o))

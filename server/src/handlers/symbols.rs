@@ -60,8 +60,11 @@ fn trim_newline(snap: &Snapshot, r: dflint_syntax::TextRange) -> dflint_syntax::
     dflint_syntax::TextRange::at(r.start(), dflint_syntax::TextSize::of(trimmed))
 }
 
-pub fn document_symbols(snap: &Snapshot, nested: bool) -> Option<DocumentSymbolResponse> {
-    let model = Model::new(&snap.text, &snap.parse);
+pub fn document_symbols(
+    snap: &Snapshot,
+    model: &Model,
+    nested: bool,
+) -> Option<DocumentSymbolResponse> {
     let mut top: Vec<DocumentSymbol> = Vec::new();
     for d in model.tree.directives() {
         top.push(symbol(
