@@ -200,6 +200,29 @@ impl Client {
         }
     }
 
+    /// Like `wait_notification`, but `None` when none came within `TIMEOUT`.
+    pub fn try_wait_notification(
+        &mut self,
+        method: &str,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        if let Some(i) = self
+            .notifications
+            .iter()
+            .position(|n| n["method"] == method && pred(&n["params"]))
+        {
+            return Some(self.notifications.remove(i)["params"].clone());
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let msg = self.next_message(deadline)?;
+            if msg["method"] == method && pred(&msg["params"]) {
+                return Some(msg["params"].clone());
+            }
+            self.notifications.push(msg);
+        }
+    }
+
     /// Waits until the server has sent a request `method` (answered on the way), and returns
     /// it; notifications that arrive meanwhile are kept.
     pub fn wait_server_request(&mut self, method: &str) -> Value {

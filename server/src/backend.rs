@@ -7,9 +7,11 @@ use crate::document::{Snapshot, SnapshotRef};
 use crate::handlers;
 use crate::settings::{lock, Cache, ClientSettings};
 use crate::transport::Raw;
+use crate::verify;
 use dflint_rules::Diagnostic;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
@@ -30,6 +32,7 @@ struct ClientCaps {
     watch_dynamic: bool,
     snippets: bool,
     hierarchical_symbols: bool,
+    work_done_progress: bool,
 }
 
 pub struct Backend {
@@ -256,6 +259,11 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .and_then(|t| t.document_symbol.as_ref())
                 .and_then(|d| d.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+            work_done_progress: c
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
         };
         *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
@@ -641,6 +649,39 @@ impl LanguageServer for Backend {
                 handlers::links::document_links(s, m)
             })
             .await
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != verify::COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let uri = params
+            .arguments
+            .first()
+            .and_then(|v| v.as_str())
+            .and_then(|s| Uri::from_str(s).ok())
+            .ok_or_else(|| {
+                Error::invalid_params("dflint.verify: the argument is the document's URI")
+            })?;
+        let Some(path) = uri.to_file_path().map(|p| p.into_owned()) else {
+            return Err(Error::invalid_params(
+                "dflint.verify: the document must be a file on disk (save it first)",
+            ));
+        };
+        // Verify builds the saved file; say so when the editor's text differs.
+        let unsaved = self.snapshot(&uri).is_some_and(|snap| {
+            std::fs::read_to_string(&path).map_or(true, |disk| disk != snap.text)
+        });
+        let progress = self.caps().work_done_progress;
+        // In the background: the reply comes at once, the statuses when the builds are done.
+        tokio::spawn(verify::run(self.client.clone(), path, unsaved, progress));
+        Ok(None)
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

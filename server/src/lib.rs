@@ -15,6 +15,7 @@ mod handlers;
 mod names;
 mod settings;
 mod transport;
+mod verify;
 
 pub use backend::Backend;
 

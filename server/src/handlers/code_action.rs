@@ -3,6 +3,7 @@
 
 use crate::diagnostics::{self, to_lsp};
 use crate::settings::Environment;
+use crate::verify;
 use crate::{convert, document::Snapshot};
 use dflint_rules::{apply_edits, Applicability, Diagnostic, Edit, Model};
 use dflint_syntax::{TextRange, TextSize};
@@ -92,6 +93,27 @@ pub fn code_actions(
                 }));
             }
         }
+    }
+    // A real build can confirm or refute some rules: offer to run `dflint verify`.
+    let verifiable: Vec<_> = diags
+        .iter()
+        .filter(|d| selected(d) && verify::VERIFIABLE.contains(&d.name))
+        .map(|d| to_lsp(snap, d))
+        .collect();
+    if !verifiable.is_empty() && snap.path.is_some() && wanted(only, &CodeActionKind::QUICKFIX) {
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: verify::TITLE.into(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(verifiable),
+            command: Some(Command {
+                title: verify::TITLE.into(),
+                command: verify::COMMAND.into(),
+                arguments: Some(vec![serde_json::Value::String(
+                    snap.uri.as_str().to_string(),
+                )]),
+            }),
+            ..Default::default()
+        }));
     }
     let fix_all = CodeActionKind::SOURCE_FIX_ALL;
     let has_safe = diags.iter().any(|d| {
