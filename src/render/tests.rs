@@ -37,7 +37,7 @@ fn diagnostics() -> Vec<Diagnostic> {
     let source = TextRange::at(find(t, "COPY . .", 0).start() + TextSize::from(5), 1.into());
     vec![
         Diagnostic {
-            code: "DF004",
+            code: "DF010",
             name: "stage-name-casing",
             severity: Severity::Style,
             message: "stage name `build` is lower case while `AS` is upper case".into(),
@@ -47,7 +47,7 @@ fn diagnostics() -> Vec<Diagnostic> {
             fix: None,
         },
         Diagnostic {
-            code: "DF003",
+            code: "DF004",
             name: "cache-busting-order",
             severity: Severity::Warning,
             message: "`COPY . .` copies the whole context before `npm ci`, which needs only \
@@ -72,7 +72,7 @@ fn diagnostics() -> Vec<Diagnostic> {
             }),
         },
         Diagnostic {
-            code: "DF002",
+            code: "DF003",
             name: "missing-context",
             severity: Severity::Error,
             message: r#"source "dépôt/<gen>" is not in the build context: no such file & no match"#
@@ -83,8 +83,8 @@ fn diagnostics() -> Vec<Diagnostic> {
             fix: None,
         },
         Diagnostic {
-            code: "DF005",
-            name: "apt-install-recommends",
+            code: "DF053",
+            name: "apt-get-install-recommends",
             severity: Severity::Info,
             message: "apt-get install: add --no-install-recommends, to keep the image small\n\
                       (saves 100% of nothing)"
@@ -122,7 +122,7 @@ fn rules() -> Vec<RuleMeta> {
             docs: "## What it does\nReports an instruction before the first `FROM`.",
             hadolint: &["DL3061"],
             ..meta(
-                "DF001",
+                "DF002",
                 "from-first",
                 Severity::Error,
                 Category::Correctness,
@@ -131,7 +131,7 @@ fn rules() -> Vec<RuleMeta> {
             )
         },
         meta(
-            "DF002",
+            "DF003",
             "missing-context",
             Severity::Error,
             Category::Correctness,
@@ -139,7 +139,7 @@ fn rules() -> Vec<RuleMeta> {
             FixKind::None,
         ),
         meta(
-            "DF003",
+            "DF004",
             "cache-busting-order",
             Severity::Warning,
             Category::Performance,
@@ -147,7 +147,7 @@ fn rules() -> Vec<RuleMeta> {
             FixKind::Unsafe,
         ),
         meta(
-            "DF004",
+            "DF010",
             "stage-name-casing",
             Severity::Style,
             Category::Style,
@@ -155,8 +155,8 @@ fn rules() -> Vec<RuleMeta> {
             FixKind::None,
         ),
         meta(
-            "DF005",
-            "apt-install-recommends",
+            "DF053",
+            "apt-get-install-recommends",
             Severity::Info,
             Category::Performance,
             "apt-get install without --no-install-recommends",
@@ -228,7 +228,7 @@ fn json_positions_are_one_based_characters() {
     assert_eq!(all.len(), 4);
     // `<gen>` on line 6, after `COPY --chown=app "dépôt/`: 24 characters, 26 bytes.
     let gen = &all[2];
-    assert_eq!(gen["code"], "DF002");
+    assert_eq!(gen["code"], "DF003");
     assert_eq!(
         gen["range"]["start"],
         serde_json::json!({"line": 6, "column": 25})
@@ -299,7 +299,7 @@ fn sarif_has_the_structure_code_scanning_reads() {
     assert_eq!(region["startLine"], 6);
     assert_eq!(region["startColumn"], 25);
     assert_eq!(region["endColumn"], 30);
-    // The fix of DF003 and its related location.
+    // The fix of DF004 and its related location.
     let fix = &results[1]["fixes"][0];
     assert_eq!(
         fix["artifactChanges"][0]["artifactLocation"]["uri"],
@@ -337,7 +337,7 @@ fn sarif_lists_rules_missing_from_the_registry() {
     let v: Value = serde_json::from_slice(&out).unwrap();
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["DF004", "DF003", "DF002", "DF005"]);
+    assert_eq!(ids, ["DF010", "DF004", "DF003", "DF053"]);
     for r in v["runs"][0]["results"].as_array().unwrap() {
         let i = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
@@ -372,10 +372,10 @@ fn checkstyle_is_well_formed_and_escaped() {
     assert_eq!(
         gen.attribute("message"),
         Some(
-            r#"source "dépôt/<gen>" is not in the build context: no such file & no match [DF002 missing-context]"#
+            r#"source "dépôt/<gen>" is not in the build context: no such file & no match [DF003 missing-context]"#
         )
     );
-    // The newline in DF005's message survives as a character reference.
+    // The newline in DF053's message survives as a character reference.
     assert!(errors[3]
         .attribute("message")
         .unwrap()
@@ -428,7 +428,7 @@ fn github_escapes_data_and_properties() {
     assert_eq!(
         lines[3],
         "::notice file=Dockerfile,line=8,col=24,endLine=8,endColumn=28,\
-         title=DF005 apt-install-recommends::apt-get install: add --no-install-recommends, \
+         title=DF053 apt-get-install-recommends::apt-get install: add --no-install-recommends, \
          to keep the image small%0A(saves 100%25 of nothing)"
     );
     assert!(lines[2].starts_with("::error file=Dockerfile,line=6,col=25,endLine=6,endColumn=30,"));
@@ -465,7 +465,7 @@ fn gitlab_fingerprints_are_stable_and_unique() {
     assert_eq!(severities, ["info", "major", "critical", "minor"]);
     assert_eq!(issues[3]["location"]["path"], "Dockerfile");
     assert_eq!(issues[3]["location"]["lines"]["begin"], 8);
-    assert_eq!(issues[1]["check_name"], "DF003");
+    assert_eq!(issues[1]["check_name"], "DF004");
     // Same file, rule and line text: same fingerprint, wherever the line moved.
     let moved = format!("# a comment pushes everything down\n{DOCKERFILE}");
     let idx = LineIndex::new(&moved);
@@ -504,8 +504,8 @@ fn gitlab_fingerprints_are_stable_and_unique() {
 #[test]
 fn human_header_summary_and_color() {
     let out = output(Format::Human, plain());
-    assert!(out.contains("warning[DF003 cache-busting-order]: `COPY . .`"));
-    assert!(out.contains("error[DF002 missing-context]"));
+    assert!(out.contains("warning[DF004 cache-busting-order]: `COPY . .`"));
+    assert!(out.contains("error[DF003 missing-context]"));
     assert!(
         out.contains("┌─ Dockerfile:6:25"),
         "character columns in the location:\n{out}"
