@@ -412,11 +412,16 @@ impl LanguageServer for Backend {
         };
         let diags = self.diagnostics_of(&snap);
         let env = self.environment(&snap);
-        self.analysis
-            .with_model("codeAction", snap, move |s, m| {
-                handlers::code_action::code_actions(s, m, &diags, &env, &params)
+        // Not on the analysis thread: "fix all" checks the file again (possibly several
+        // times), and hover or completion must not wait for that.
+        tokio::task::spawn_blocking(move || {
+            guard("codeAction", || {
+                let model = dflint_rules::Model::new(&snap.text, &snap.parse);
+                handlers::code_action::code_actions(&snap, &model, &diags, &env, &params)
             })
-            .await
+        })
+        .await
+        .unwrap_or_else(|_| Err(Error::internal_error()))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
