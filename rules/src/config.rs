@@ -306,8 +306,12 @@ mod tests {
         assert!(e.message.contains("no-such-rule"), "{e}");
         let e = Config::parse(p, "[severity]\nfrom-first = \"loud\"").unwrap_err();
         assert!(e.message.contains("loud"), "{e}");
-        let e = Config::parse(p, "[[overrides]]\nfiles = [\"a\"]\nignore = [\"nope\"]").unwrap_err();
-        assert!(e.message.contains("overrides") && e.message.contains("nope"), "{e}");
+        let e =
+            Config::parse(p, "[[overrides]]\nfiles = [\"a\"]\nignore = [\"nope\"]").unwrap_err();
+        assert!(
+            e.message.contains("overrides") && e.message.contains("nope"),
+            "{e}"
+        );
         let e = Config::parse(p, "failure-threshold = \"x\"").unwrap_err();
         assert!(e.message.contains("failure-threshold"), "{e}");
         let e = Config::parse(p, "[label-schema]\n\"org.example.v\" = \"semverr\"").unwrap_err();

@@ -11,7 +11,11 @@ pub mod verify;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "dflint", version, about = "A fast, exact Dockerfile linter and language server")]
+#[command(
+    name = "dflint",
+    version,
+    about = "A fast, exact Dockerfile linter and language server"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
