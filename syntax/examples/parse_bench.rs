@@ -78,6 +78,23 @@ fn main() {
 
     // Scaling: one file made of 1x and 10x the corpus.
     let one = texts.join("\n");
+    if std::env::var_os("DFLINT_BENCH_SCALING").is_some() {
+        for k in [1, 2, 5, 10, 20] {
+            let big = std::iter::repeat_n(one.as_str(), k)
+                .collect::<Vec<_>>()
+                .join("\n");
+            let t = time(rounds.min(5), || {
+                std::hint::black_box(dflint_syntax::parse(&big));
+            });
+            println!(
+                "{k:>2}x {:>6.1} MB: {:>8.1} ms, {:.0} MB/s",
+                big.len() as f64 / 1e6,
+                t * 1e3,
+                big.len() as f64 / 1e6 / t
+            );
+        }
+        return;
+    }
     let ten = std::iter::repeat_n(one.as_str(), 10)
         .collect::<Vec<_>>()
         .join("\n");
