@@ -116,7 +116,6 @@ struct Logical<'a> {
     trivia: Vec<Trivia>,
     /// End of the last physical line read, terminator included.
     end: usize,
-    has_empty_continuation_line: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -252,9 +251,6 @@ impl<'a> Parser<'a> {
 
             self.token(WHITESPACE, line.start..body_start);
             let logical = self.read_logical(&mut i, body_start, d.escape);
-            if logical.has_empty_continuation_line {
-                // BuildKit warns (check NoEmptyContinuation); the rules layer reports it.
-            }
             let instr = parse_instr(&logical.line, 0..logical.line.len(), d.escape);
             saw_instruction = true;
             for (r, msg) in &instr.errors {
@@ -290,7 +286,6 @@ impl<'a> Parser<'a> {
             segments: Vec::new(),
             trivia: Vec::new(),
             end: first.end,
-            has_empty_continuation_line: false,
         };
         let push = |lg: &mut Logical, _text: &str, start: usize, len: usize| {
             if len > 0 {
@@ -330,7 +325,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if trimmed.is_empty() {
-                lg.has_empty_continuation_line = true;
+                // BuildKit drops it with a warning; `empty-continuation-line` reports it.
                 lg.trivia.push(Trivia::Skipped(l));
                 continue;
             }
