@@ -60,6 +60,7 @@ static RULES: &[&dyn Rule] = &[
     &copy_dest_not_directory::CopyDestNotDirectory,
     &archive_copied_then_extracted::ArchiveCopiedThenExtracted,
     // -- hadolint DL3030-DL4006 (DF080-DF119) --
+    &inline_ignore_pragma::InlineIgnorePragma,
     &yum_missing_assume_yes::YumMissingAssumeYes,
     &zypper_missing_non_interactive::ZypperMissingNonInteractive,
     &dnf_missing_assume_yes::DnfMissingAssumeYes,

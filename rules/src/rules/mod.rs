@@ -68,6 +68,7 @@ pub mod dnf_unpinned_package;
 pub mod empty_label;
 pub mod env_same_instruction_reference;
 pub mod go_install_unpinned;
+pub mod inline_ignore_pragma;
 pub mod invalid_label_key;
 pub mod label_not_email;
 pub mod label_not_git_hash;
