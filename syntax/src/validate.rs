@@ -186,11 +186,21 @@ fn validate_instruction(instr: &Instruction, is_trigger: bool, out: &mut Vec<Syn
         }
     }
 
-    // Arity.
-    let args = instr.args();
+    // Arity. A shell form always has a command, so its words are only split where they count.
     let exec = instr.exec_form();
+    let has_shell = instr.shell_form().is_some();
+    let args = if has_shell && kind != HEALTHCHECK_INSTR {
+        Vec::new()
+    } else {
+        instr.args()
+    };
     let n = if let Some(e) = &exec {
-        e.items().len()
+        e.syntax()
+            .children_with_tokens()
+            .filter(|t| t.kind() == JSON_STRING)
+            .count()
+    } else if has_shell && kind != HEALTHCHECK_INSTR {
+        1
     } else {
         args.len()
     };
