@@ -14,26 +14,11 @@
 #[path = "lsp_client.rs"]
 mod lsp_client;
 
+mod engine_common;
+use engine_common::have_engine;
 use lsp_client::{default_caps, file_uri, Client};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-
-fn have_engine() -> bool {
-    if std::env::var("DOCKER_HOST").is_ok_and(|h| !h.is_empty()) {
-        return true;
-    }
-    let msg = "DOCKER_HOST is not set: the verify tests need a Docker engine; \
-               start one with `eval \"$(scripts/engine-start.sh)\"`";
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("{msg} (CI=true: a missing engine is a failure)");
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n!!!!!!!! SKIPPED (no engine) !!!!!!!! {msg}\n"
-    );
-    false
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -11,7 +11,8 @@
 //! The tests take a lock so that one run at a time uses the engine: "no dflint-labelled image
 //! or container is left" is then checked over the whole engine, not just one run.
 
-use std::io::Write;
+mod engine_common;
+use engine_common::have_engine;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
@@ -24,23 +25,6 @@ use dflint_syntax::{TextRange, TextSize};
 use serde_json::Value;
 
 static ENGINE_LOCK: Mutex<()> = Mutex::new(());
-
-fn have_engine() -> bool {
-    let host = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
-    if host.is_some() {
-        return true;
-    }
-    let msg = "DOCKER_HOST is not set: the verify tests need a Docker engine; \
-               start one with `eval \"$(scripts/engine-start.sh)\"`";
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        panic!("{msg} (CI=true: a missing engine is a failure)");
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n!!!!!!!! SKIPPED (no engine) !!!!!!!! {msg}\n"
-    );
-    false
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
