@@ -4,7 +4,6 @@
 
 use dflint_syntax::ast::{Dockerfile, Instruction, Word};
 use dflint_syntax::{LineIndex, Parse, SyntaxKind, TextRange, TextSize};
-use std::collections::HashMap;
 
 /// ARGs BuildKit defines automatically (usable in FROM without a declaration).
 pub const AUTOMATIC_ARGS: &[&str] = &[
@@ -439,15 +438,6 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     }
     out.push_str(&text[pos..]);
     out
-}
-
-/// Counts instructions by keyword (for messages and statistics).
-pub fn keyword_counts(model: &Model) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
-    for i in &model.instructions {
-        *m.entry(i.name()).or_default() += 1;
-    }
-    m
 }
 
 /// One `key=value` of a LABEL instruction.

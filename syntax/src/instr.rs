@@ -18,9 +18,6 @@ pub(crate) struct Instr {
     pub keyword: Piece,
     pub flags: Vec<Piece>,
     pub args: Args,
-    /// Range of the arguments after the flags, trimmed.
-    #[allow(dead_code)] // kept for the formatter and hover
-    pub args_range: Range<usize>,
     /// Errors BuildKit's parser raises for this line (the file is rejected).
     pub errors: Vec<(Range<usize>, String)>,
 }
@@ -96,7 +93,6 @@ pub(crate) fn parse_instr(line: &str, range: Range<usize>, escape: char) -> Inst
         keyword,
         flags,
         args: Args::None,
-        args_range: args_range.clone(),
         errors: Vec::new(),
     };
     instr.args = parse_args(line, args_range, kind, escape, &mut instr.errors);
@@ -108,10 +104,6 @@ fn words_of(line: &str, range: Range<usize>) -> Vec<Piece> {
         .into_iter()
         .map(Piece::raw)
         .collect()
-}
-
-fn whole(range: Range<usize>) -> Piece {
-    Piece::raw(range)
 }
 
 fn maybe_json(
@@ -161,7 +153,7 @@ fn parse_args(
                 return Args::None;
             }
             maybe_json(line, range.clone(), errors, || {
-                Args::Shell(whole(range.clone()))
+                Args::Shell(Piece::raw(range.clone()))
             })
         }
         USER_INSTR | WORKDIR_INSTR | MAINTAINER_INSTR | STOPSIGNAL_INSTR => {
@@ -169,7 +161,7 @@ fn parse_args(
                 Args::None
             } else {
                 Args::String(
-                    whole(range.clone()),
+                    Piece::raw(range.clone()),
                     split_ws(&line[range.clone()], range.start),
                 )
             }
@@ -195,7 +187,7 @@ fn parse_args(
                 Args::None
             } else {
                 maybe_json(line, cmd_range.clone(), errors, || {
-                    Args::Shell(whole(cmd_range.clone()))
+                    Args::Shell(Piece::raw(cmd_range.clone()))
                 })
             };
             Args::Health(typ, Box::new(cmd))
