@@ -43,11 +43,7 @@ fn main() {
             let t = Instant::now();
             let model = Model::new(text, &parse);
             model_t += t.elapsed();
-            let cx = RuleContext {
-                model: &model,
-                build_context: None,
-                settings: &settings,
-            };
+            let cx = RuleContext::whole(&model, None, &settings);
             for (i, rule) in rules.iter().enumerate() {
                 let t = Instant::now();
                 let mut out = Vec::new();

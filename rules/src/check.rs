@@ -1,10 +1,16 @@
 //! `check`: run every enabled rule over one file, apply severities and suppressions.
+//! [`CheckCache`] does the same incrementally, for the language server.
 
 use crate::config::Settings;
 use crate::model::Model;
-use crate::rule::RuleContext;
+use crate::rule::{RuleContext, Scope};
 use crate::{registry, suppress, Diagnostic, RuleMeta};
 use dflint_context::BuildContext;
+use dflint_syntax::{TextRange, TextSize};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
 
 /// Checks one parsed file. The CLI and the language server both call this.
 pub fn check(
@@ -12,11 +18,7 @@ pub fn check(
     build_context: Option<&BuildContext>,
     settings: &Settings,
 ) -> Vec<Diagnostic> {
-    let cx = RuleContext {
-        model,
-        build_context,
-        settings,
-    };
+    let cx = RuleContext::whole(model, build_context, settings);
     let mut all = Vec::new();
     for rule in registry::all() {
         let meta = rule.meta();
@@ -25,10 +27,20 @@ pub fn check(
         }
         let start = all.len();
         rule.check(&cx, &mut all);
-        for d in &mut all[start..] {
-            d.severity = settings.severity(meta);
-        }
+        set_severity(&mut all[start..], meta, settings);
     }
+    finish(model, settings, all)
+}
+
+fn set_severity(diags: &mut [Diagnostic], meta: &RuleMeta, settings: &Settings) {
+    let severity = settings.severity(meta);
+    for d in diags {
+        d.severity = severity;
+    }
+}
+
+/// Suppressions, `unused-suppression`, and the final order.
+fn finish(model: &Model, settings: &Settings, mut all: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let sups = suppress::collect(model);
     let used = suppress::apply(model, &sups, &mut all);
     if let Some(meta) = registry::lookup("unused-suppression").filter(|m| settings.is_enabled(m)) {
@@ -73,4 +85,186 @@ pub fn check_text(
     let parse = dflint_syntax::parse(text);
     let model = Model::new(text, &parse);
     check(&model, build_context, settings)
+}
+
+/// Incremental checking: the diagnostics of the [`Scope::Stage`] rules, kept per unit (the
+/// instructions before the first FROM, or one stage) under a hash of everything such a rule
+/// may read, so that an edit re-runs them on the units it changed only. [`Scope::File`] rules,
+/// suppressions and the final order are done on every check. The result equals [`check`]'s.
+///
+/// The cache assumes the same settings and build context from one check to the next: call
+/// [`CheckCache::clear`] when either changes (a configuration file, a file of the context).
+#[derive(Default)]
+pub struct CheckCache {
+    /// Per unit key: where the unit started and its diagnostics, as they were then.
+    units: HashMap<u64, (usize, Arc<Vec<Diagnostic>>)>,
+}
+
+/// A part of the file checked on its own.
+struct Unit {
+    /// Its instructions (indices into `Model::instructions`).
+    span: Range<usize>,
+    /// Its text: from its first instruction (the file's start for the first unit) to the next
+    /// unit's first instruction.
+    text: Range<usize>,
+    stage: Option<usize>,
+}
+
+fn units(model: &Model) -> Vec<Unit> {
+    let starts: Vec<usize> = model.stages.iter().map(|s| s.from).collect();
+    let mut out = Vec::with_capacity(starts.len() + 1);
+    let text_start = |i: usize| match model.instructions.get(i) {
+        Some(ins) => usize::from(ins.range().start()),
+        None => model.text.len(),
+    };
+    let first_from = starts.first().copied().unwrap_or(model.instructions.len());
+    out.push(Unit {
+        span: 0..first_from,
+        text: 0..text_start(first_from),
+        stage: None,
+    });
+    for (s, st) in model.stages.iter().enumerate() {
+        let end_text = if s + 1 < model.stages.len() {
+            text_start(st.end)
+        } else {
+            model.text.len()
+        };
+        out.push(Unit {
+            span: st.from..st.end,
+            text: text_start(st.from)..end_text,
+            stage: Some(s),
+        });
+    }
+    out
+}
+
+impl CheckCache {
+    /// Forgets every unit (settings or the build context changed).
+    pub fn clear(&mut self) {
+        self.units.clear();
+    }
+
+    /// Checks `model` as [`check`] does, re-running the stage-scoped rules only on units whose
+    /// inputs changed since the previous call.
+    pub fn check(
+        &mut self,
+        model: &Model,
+        build_context: Option<&BuildContext>,
+        settings: &Settings,
+    ) -> Vec<Diagnostic> {
+        let enabled: Vec<_> = registry::all()
+            .iter()
+            .filter(|r| settings.is_enabled(r.meta()))
+            .collect();
+        let units = units(model);
+        let env = {
+            let mut h = DefaultHasher::new();
+            model.text[units[0].text.clone()].hash(&mut h);
+            for st in &model.stages {
+                (st.name_lower(), &st.image_resolved, st.base_stage).hash(&mut h);
+            }
+            h.finish()
+        };
+        let text_hashes: Vec<u64> = units
+            .iter()
+            .map(|u| {
+                let mut h = DefaultHasher::new();
+                model.text[u.text.clone()].hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let mut all = Vec::new();
+        let mut next = HashMap::with_capacity(units.len());
+        let last_stage = model.stages.len().checked_sub(1);
+        for (k, unit) in units.iter().enumerate() {
+            let key = {
+                let mut h = DefaultHasher::new();
+                (env, text_hashes[k], unit.stage, unit.stage == last_stage).hash(&mut h);
+                // ENV, USER and the like carry over from the stages this one builds on.
+                let mut seen = Vec::new();
+                let mut base = unit.stage.and_then(|s| model.stages[s].base_stage);
+                while let Some(b) = base.filter(|b| !seen.contains(b)) {
+                    seen.push(b);
+                    text_hashes[b + 1].hash(&mut h);
+                    base = model.stages[b].base_stage;
+                }
+                h.finish()
+            };
+            let prelude_end = units[0].text.end;
+            let (old_start, diags) = match self.units.get(&key) {
+                Some(cached) => {
+                    next.insert(key, cached.clone());
+                    cached.clone()
+                }
+                None => {
+                    let cx = RuleContext {
+                        model,
+                        build_context,
+                        settings,
+                        span: unit.span.clone(),
+                    };
+                    let mut out = Vec::new();
+                    for rule in enabled.iter().filter(|r| r.scope() == Scope::Stage) {
+                        let from = out.len();
+                        rule.check(&cx, &mut out);
+                        set_severity(&mut out[from..], rule.meta(), settings);
+                    }
+                    let movable = out.iter().all(|d| {
+                        ranges(d).all(|r| in_range(r, &unit.text) || in_range(r, &(0..prelude_end)))
+                    });
+                    let entry = (unit.text.start, Arc::new(out));
+                    // A unit whose diagnostics point elsewhere is checked again next time.
+                    if movable {
+                        next.insert(key, entry.clone());
+                    }
+                    entry
+                }
+            };
+            if old_start == unit.text.start {
+                all.extend(diags.iter().cloned());
+            } else {
+                let moved = |r: TextRange| {
+                    if usize::from(r.start()) < prelude_end && k > 0 {
+                        return r;
+                    }
+                    let start = usize::from(r.start()) + unit.text.start - old_start;
+                    TextRange::at(TextSize::from(start as u32), r.len())
+                };
+                all.extend(diags.iter().map(|d| moved_diagnostic(d, moved)));
+            }
+        }
+        self.units = next;
+        let cx = RuleContext::whole(model, build_context, settings);
+        for rule in enabled.iter().filter(|r| r.scope() == Scope::File) {
+            let from = all.len();
+            rule.check(&cx, &mut all);
+            set_severity(&mut all[from..], rule.meta(), settings);
+        }
+        finish(model, settings, all)
+    }
+}
+
+fn in_range(r: TextRange, unit: &Range<usize>) -> bool {
+    unit.start <= usize::from(r.start()) && usize::from(r.end()) <= unit.end
+}
+
+/// Every range a diagnostic holds: its own, its related locations', its fix's edits'.
+fn ranges(d: &Diagnostic) -> impl Iterator<Item = TextRange> + '_ {
+    std::iter::once(d.range)
+        .chain(d.related.iter().map(|r| r.range))
+        .chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.range)))
+}
+
+fn moved_diagnostic(d: &Diagnostic, mv: impl Fn(TextRange) -> TextRange) -> Diagnostic {
+    let mut d = d.clone();
+    d.range = mv(d.range);
+    for r in &mut d.related {
+        r.range = mv(r.range);
+    }
+    if let Some(f) = &mut d.fix {
+        for e in &mut f.edits {
+            e.range = mv(e.range);
+        }
+    }
+    d
 }

@@ -1,0 +1,150 @@
+//! `CheckCache::check` must equal `check` on every file and after every edit: the rule
+//! fixtures (every rule fires there) and the official-image corpus, each put through a series
+//! of edits that touch one stage, the text before the first FROM, stage names, line counts and
+//! continuations. A stage-scoped rule that reads beyond what its unit key covers fails here.
+
+use dflint_context::BuildContext;
+use dflint_rules::{check, registry, CheckCache, Model, Settings};
+use std::path::{Path, PathBuf};
+
+/// Every rule on, the off-by-default ones included.
+fn all_rules() -> Settings {
+    let mut s = Settings::default();
+    for r in registry::all() {
+        s.enable(r.meta().code);
+    }
+    s
+}
+
+/// A small deterministic generator (no dependency needed for this).
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The `k`th edit of the series.
+fn edit(text: &str, k: usize, rng: &mut Lcg) -> String {
+    let starts = line_starts(text);
+    let line = starts.get(rng.below(starts.len())).copied().unwrap_or(0);
+    let line_end = text[line..].find('\n').map_or(text.len(), |i| line + i);
+    let at = char_floor(text, line + rng.below(line_end - line + 1));
+    let mut t = text.to_string();
+    match k % 9 {
+        0 => t.insert(at, 'x'),
+        1 => t.replace_range(line..(line_end + 1).min(t.len()), ""),
+        2 => t.insert_str(
+            line,
+            &text[line..(line_end + 1).min(text.len())].to_string(),
+        ),
+        3 => t.insert(at, '\n'),
+        4 => t.insert_str(at, " \\\n"),
+        5 => t.push_str("\nFROM base AS extra\nCOPY --from=0 /a /b\nRUN apt-get install curl\n"),
+        6 => match t.find(" AS ").or_else(|| t.find(" as ")) {
+            Some(i) => t.insert_str(i + 4, "renamed"),
+            None => t.insert_str(0, "ARG V=1\n"),
+        },
+        7 => t.insert_str(0, "ARG TAG=latest\n"),
+        _ => t.insert_str(line, "ENV PATH=/x:$PATH\n"),
+    }
+    t
+}
+
+fn assert_same(text: &str, ctx: Option<&BuildContext>, cache: &mut CheckCache, what: &str) {
+    let settings = all_rules();
+    let parse = dflint_syntax::parse(text);
+    let model = Model::new(text, &parse);
+    let full = check(&model, ctx, &settings);
+    let incremental = cache.check(&model, ctx, &settings);
+    if full != incremental {
+        let only_full: Vec<_> = full.iter().filter(|d| !incremental.contains(d)).collect();
+        let only_inc: Vec<_> = incremental.iter().filter(|d| !full.contains(d)).collect();
+        panic!(
+            "{what}: incremental check differs\nonly in check: {only_full:#?}\nonly incremental: {only_inc:#?}\n--- text ---\n{text}"
+        );
+    }
+}
+
+fn run_series(text: &str, ctx: Option<&BuildContext>, seed: u64, edits: usize, what: &str) {
+    let mut cache = CheckCache::default();
+    let mut rng = Lcg(seed);
+    let mut t = text.to_string();
+    assert_same(&t, ctx, &mut cache, &format!("{what} (cold)"));
+    for k in 0..edits {
+        t = edit(&t, k + seed as usize, &mut rng);
+        assert_same(&t, ctx, &mut cache, &format!("{what} after edit {k}"));
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn incremental_equals_full_on_rule_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&root).unwrap().flatten() {
+        let p = entry.path();
+        let (file, ctx) = if p.extension().is_some_and(|e| e == "Dockerfile") {
+            (p.clone(), None)
+        } else if p.join("Dockerfile").is_file() {
+            let df = p.join("Dockerfile");
+            (df.clone(), Some(BuildContext::open(&p, &df)))
+        } else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&file).unwrap();
+        for seed in 0..9 {
+            run_series(&text, ctx.as_ref(), seed, 6, &file.display().to_string());
+        }
+        n += 1;
+    }
+    assert!(n > 80, "only {n} fixtures found");
+}
+
+#[test]
+fn incremental_equals_full_on_official_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus/official");
+    let files = files_under(&root);
+    assert!(files.len() > 1000, "corpus missing: {}", root.display());
+    // Debug builds are slow: every third file, each with its own series of edits.
+    for (i, f) in files.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        run_series(&text, None, i as u64, 4, &f.display().to_string());
+    }
+}
