@@ -54,7 +54,7 @@ fn edit(text: &str, k: usize, rng: &mut Lcg) -> String {
         1 => t.replace_range(line..(line_end + 1).min(t.len()), ""),
         2 => t.insert_str(
             line,
-            &text[line..(line_end + 1).min(text.len())].to_string(),
+            &text[line..(line_end + 1).min(text.len())],
         ),
         3 => t.insert(at, '\n'),
         4 => t.insert_str(at, " \\\n"),
