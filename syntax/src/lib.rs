@@ -13,6 +13,7 @@ mod kind;
 mod lexer;
 mod line_index;
 mod parser;
+mod reparse;
 pub mod validate;
 pub mod vars;
 mod words;
@@ -31,8 +32,8 @@ pub struct SyntaxError {
 /// The result of parsing: the tree and the errors found on the way.
 #[derive(Clone, Debug)]
 pub struct Parse {
-    green: rowan::GreenNode,
-    errors: Vec<SyntaxError>,
+    pub(crate) green: rowan::GreenNode,
+    pub(crate) errors: Vec<SyntaxError>,
 }
 
 impl Parse {
@@ -54,6 +55,10 @@ impl Parse {
         &self.errors
     }
 }
+
+#[doc(hidden)]
+pub use reparse::incremental as reparse_incremental;
+pub use reparse::reparse;
 
 /// Parses a Dockerfile. Never fails: problems are in [`Parse::errors`].
 pub fn parse(text: &str) -> Parse {

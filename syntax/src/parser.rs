@@ -2,7 +2,7 @@
 //! exactly as BuildKit's `parser.Parse` reads them, building the lossless green tree.
 
 use crate::green::GreenBuilder;
-use crate::instr::{heredoc_markers, parse_instr, Args, Instr, KeyValue};
+use crate::instr::{Args, Instr, KeyValue, heredoc_markers, parse_instr};
 use crate::lexer::JsonToken;
 use crate::words::{HeredocMarker, Piece};
 use crate::{SyntaxError, SyntaxKind, SyntaxKind::*};
@@ -91,6 +91,32 @@ fn trange(r: Range<usize>) -> TextRange {
 }
 
 pub(crate) fn parse_text(text: &str) -> ParseOutput {
+    parse_with(
+        text,
+        Directives {
+            done: false,
+            seen: Vec::new(),
+            escape: '\\',
+        },
+        true,
+    )
+}
+
+/// Parses a piece of a file that starts at a line start after the first instruction: parser
+/// directives are over and the escape character is known. For incremental reparsing.
+pub(crate) fn parse_window(text: &str, escape: char) -> ParseOutput {
+    parse_with(
+        text,
+        Directives {
+            done: true,
+            seen: Vec::new(),
+            escape,
+        },
+        false,
+    )
+}
+
+fn parse_with(text: &str, directives: Directives, whole_file: bool) -> ParseOutput {
     let mut p = Parser {
         text,
         lines: split_lines(text),
@@ -98,7 +124,7 @@ pub(crate) fn parse_text(text: &str) -> ParseOutput {
         errors: Vec::new(),
     };
     p.builder.start_node(SOURCE_FILE);
-    p.run();
+    p.run(directives, whole_file);
     p.builder.finish_node();
     ParseOutput {
         green: p.builder.finish(),
@@ -177,16 +203,13 @@ impl<'a> Parser<'a> {
         rest
     }
 
-    fn run(&mut self) {
-        let mut d = Directives {
-            done: false,
-            seen: Vec::new(),
-            escape: '\\',
-        };
+    /// Reads the lines; `whole_file` when they are the whole file (a BOM, the check for a
+    /// file without instructions).
+    fn run(&mut self, mut d: Directives, whole_file: bool) {
         let mut i = 0;
         let mut saw_instruction = false;
         while i < self.lines.len() {
-            if i == 0 && self.text.starts_with('\u{feff}') {
+            if i == 0 && whole_file && self.text.starts_with('\u{feff}') {
                 self.token(BOM, 0..3);
                 self.lines[0].start = 3;
             }
@@ -271,7 +294,7 @@ impl<'a> Parser<'a> {
             }
             self.builder.finish_node();
         }
-        if !saw_instruction {
+        if !saw_instruction && whole_file {
             let end = self.text.len();
             self.error(end..end, "file with no instructions");
         }
