@@ -120,7 +120,7 @@ pub fn incremental(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse>
             .cloned()
             .collect();
         errors.extend(out.errors.into_iter().map(|mut e| {
-            e.range = e.range + at(window_start);
+            e.range += at(window_start);
             e
         }));
         errors.extend(
