@@ -99,7 +99,7 @@ pub struct Config {
 }
 
 /// What applies to one file: the resolved rule set and options.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     enabled: HashMap<&'static str, bool>,
     severity: HashMap<&'static str, Severity>,

@@ -14,9 +14,9 @@
 use crate::backend::guard;
 use crate::document::{Snapshot, SnapshotRef};
 use dflint_rules::Model;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::mpsc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 
 type Run = Box<dyn FnOnce(&Snapshot, &Model) + Send>;

@@ -1,30 +1,21 @@
 //! The `LanguageServer` implementation: documents, versions, scheduling and dispatch. No
 //! Dockerfile knowledge here; each feature lives in `handlers/<feature>.rs`.
 
-use crate::analysis::Analysis;
+use crate::checker::{Checker, Job};
 use crate::diagnostics;
 use crate::document::{Snapshot, SnapshotRef};
 use crate::handlers;
-use crate::settings::{lock, Cache, ClientSettings};
-use crate::transport::Raw;
+use crate::ingress::Shared;
+use crate::settings::{Cache, ClientSettings, lock};
 use crate::verify;
 use dflint_rules::Diagnostic;
-use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-
-struct DocEntry {
-    snap: SnapshotRef,
-    /// The diagnostics of the latest checked version.
-    diags: Option<(i32, Arc<Vec<Diagnostic>>)>,
-    /// The last semantic tokens sent, for delta requests.
-    tokens: Option<(String, Vec<SemanticToken>)>,
-}
 
 #[derive(Default, Clone)]
 struct ClientCaps {
@@ -37,26 +28,15 @@ struct ClientCaps {
 
 pub struct Backend {
     client: Client,
-    docs: Mutex<HashMap<String, DocEntry>>,
+    /// Documents, the analysis thread and the output queue, shared with the transport.
+    shared: Arc<Shared>,
     cache: Cache,
     settings: RwLock<ClientSettings>,
     caps: RwLock<ClientCaps>,
-    /// Held while deciding whether a result is current and sending it, so that a result of an
-    /// older version can never be sent after one of a newer version.
-    publish: tokio::sync::Mutex<()>,
     last_config_error: Mutex<Option<String>>,
     result_ids: AtomicU64,
-    /// Serialized notifications straight to the transport (when serving over stdio).
-    raw: Option<Raw>,
-    /// Read-only requests, answered with a model built once per version.
-    analysis: Analysis,
-}
-
-/// Diagnostics on their way out.
-enum Outgoing {
-    /// A whole `textDocument/publishDiagnostics` message.
-    Serialized(Vec<u8>),
-    Value(Vec<tower_lsp_server::ls_types::Diagnostic>),
+    /// Checks documents and publishes their diagnostics.
+    checker: Checker,
 }
 
 /// Runs a handler body; a panic becomes an internal error and the server keeps serving.
@@ -77,18 +57,16 @@ pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 }
 
 impl Backend {
-    pub fn new(client: Client, raw: Option<Raw>) -> Backend {
+    pub fn new(client: Client, shared: Arc<Shared>) -> Backend {
         Backend {
-            raw,
+            checker: Checker::start(shared.docs.clone(), shared.raw.clone()),
+            shared,
             client,
-            docs: Mutex::new(HashMap::new()),
             cache: Cache::default(),
             settings: RwLock::new(ClientSettings::default()),
             caps: RwLock::new(ClientCaps::default()),
-            publish: tokio::sync::Mutex::new(()),
             last_config_error: Mutex::new(None),
             result_ids: AtomicU64::new(1),
-            analysis: Analysis::start(),
         }
     }
 
@@ -104,7 +82,9 @@ impl Backend {
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<SnapshotRef> {
-        lock(&self.docs).get(uri.as_str()).map(|d| d.snap.clone())
+        lock(&self.shared.docs)
+            .get(uri.as_str())
+            .map(|d| d.snap.clone())
     }
 
     fn client_settings(&self) -> ClientSettings {
@@ -125,7 +105,7 @@ impl Backend {
 
     /// The diagnostics of this snapshot: cached when already checked, computed otherwise.
     fn diagnostics_of(&self, snap: &SnapshotRef) -> Arc<Vec<Diagnostic>> {
-        if let Some(d) = lock(&self.docs)
+        if let Some(d) = lock(&self.shared.docs)
             .get(snap.uri.as_str())
             .and_then(|e| e.diags.as_ref())
             .filter(|(v, _)| *v == snap.version)
@@ -136,7 +116,7 @@ impl Backend {
         Arc::new(diagnostics::check(snap, &env))
     }
 
-    /// Checks a snapshot off the async workers and publishes the result unless the document
+    /// Has the checker thread check a snapshot and publish the result unless the document
     /// changed in the meantime.
     async fn check_and_publish(&self, snap: SnapshotRef) {
         let env = self.environment(&snap);
@@ -148,64 +128,17 @@ impl Backend {
                     .await;
             }
         }
-        let s = snap.clone();
-        let raw = self.raw.is_some();
-        let computed = tokio::task::spawn_blocking(move || {
-            guard("diagnostics", || {
-                let diags = diagnostics::check(&s, &env);
-                let lsp: Vec<_> = diags.iter().map(|d| diagnostics::to_lsp(&s, d)).collect();
-                // Serialized here, off the async workers, when it can go out as it is.
-                let message = if raw {
-                    Outgoing::Serialized(diagnostics::publish_message(
-                        &s.uri,
-                        &lsp,
-                        Some(s.version),
-                    ))
-                } else {
-                    Outgoing::Value(lsp)
-                };
-                (diags, message)
-            })
-        })
-        .await;
-        let Ok(Ok((diags, message))) = computed else {
-            return;
-        };
-        let _order = self.publish.lock().await;
-        {
-            let mut docs = lock(&self.docs);
-            match docs.get_mut(snap.uri.as_str()) {
-                Some(e) if e.snap.version == snap.version => {
-                    e.diags = Some((snap.version, Arc::new(diags)));
-                }
-                _ => return, // stale or closed: a newer check will publish
-            }
-        }
-        if self.client_settings().push_diagnostics != Some(false) {
-            self.send_diagnostics(snap.uri.clone(), message, Some(snap.version))
-                .await;
-        }
+        let push = self.client_settings().push_diagnostics != Some(false);
+        self.checker.submit(Job::Check { snap, env, push });
     }
 
-    /// Publishes diagnostics (the caller holds `publish`): through the raw transport when
-    /// there is one, so that every publication takes the same path and keeps its order.
-    async fn send_diagnostics(&self, uri: Uri, message: Outgoing, version: Option<i32>) {
-        match (&self.raw, message) {
-            (Some(raw), Outgoing::Serialized(body)) => {
-                raw.send(&body);
-            }
-            (Some(raw), Outgoing::Value(lsp)) => {
-                raw.send(&diagnostics::publish_message(&uri, &lsp, version));
-            }
-            (None, Outgoing::Serialized(_)) => {} // not produced without a raw transport
-            (None, Outgoing::Value(lsp)) => {
-                self.client.publish_diagnostics(uri, lsp, version).await;
-            }
-        }
-    }
-
+    /// Checks every open document again, from scratch (configuration or context files changed).
     async fn recheck_all(&self) {
-        let snaps: Vec<SnapshotRef> = lock(&self.docs).values().map(|e| e.snap.clone()).collect();
+        self.checker.submit(Job::Invalidate);
+        let snaps: Vec<SnapshotRef> = lock(&self.shared.docs)
+            .values()
+            .map(|e| e.snap.clone())
+            .collect();
         for s in snaps {
             self.check_and_publish(s).await;
         }
@@ -266,6 +199,9 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
         };
+        self.shared
+            .hierarchical_symbols
+            .store(caps.hierarchical_symbols, Ordering::Relaxed);
         *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
         if let Some(s) = params
             .initialization_options
@@ -307,51 +243,32 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
+    // The transport has already applied didOpen and didChange to the documents, in the order
+    // they arrived (see `ingress`); here the new version is only scheduled for checking.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let td = params.text_document;
-        let snap = Arc::new(Snapshot::new(td.uri, td.version, td.text));
-        lock(&self.docs).insert(
-            snap.uri.as_str().to_string(),
-            DocEntry {
-                snap: snap.clone(),
-                diags: None,
-                tokens: None,
-            },
-        );
-        self.check_and_publish(snap).await;
+        if let Some(snap) = self.snapshot(&params.text_document.uri) {
+            self.check_and_publish(snap).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        // The edit is applied here, before the first await: notifications are handled
-        // concurrently, but each one's edit lands in the order they arrived.
-        let snap = {
-            let mut docs = lock(&self.docs);
-            let Some(entry) = docs.get_mut(params.text_document.uri.as_str()) else {
-                return;
-            };
-            let next = match guard("didChange", || {
-                entry
-                    .snap
-                    .apply(params.text_document.version, params.content_changes)
-            }) {
-                Ok(s) => Arc::new(s),
-                Err(_) => return,
-            };
-            entry.snap = next.clone();
-            next
-        };
-        self.check_and_publish(snap).await;
+        if let Some(snap) = self.snapshot(&params.text_document.uri) {
+            self.check_and_publish(snap).await;
+        }
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let removed = lock(&self.docs).remove(uri.as_str()).is_some();
-        if removed && self.client_settings().push_diagnostics != Some(false) {
-            let _order = self.publish.lock().await;
-            self.send_diagnostics(uri, Outgoing::Value(Vec::new()), None)
-                .await;
+        let push = self.client_settings().push_diagnostics != Some(false);
+        self.checker.submit(Job::Forget(uri.as_str().to_string()));
+        let mut docs = lock(&self.shared.docs);
+        // Sent under the lock: a check finishing now cannot publish after this.
+        if docs.remove(uri.as_str()).is_some() && push {
+            self.shared
+                .raw
+                .send(&diagnostics::publish_message(&uri, &[], None));
         }
     }
 
@@ -430,7 +347,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let diags = self.diagnostics_of(&snap);
-        self.analysis
+        self.shared
+            .analysis
             .with_model("hover", snap, move |s, m| {
                 handlers::hover::hover(s, m, pos, &diags)
             })
@@ -443,7 +361,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let snippets = self.caps().snippets;
-        self.analysis
+        self.shared
+            .analysis
             .with_model("completion", snap, move |s, m| {
                 handlers::completion::completion(s, m, pos, snippets)
             })
@@ -455,7 +374,8 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("signatureHelp", snap, move |s, m| {
                 handlers::signature_help::signature_help(s, m, pos)
             })
@@ -470,7 +390,8 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("definition", snap, move |s, m| {
                 handlers::navigation::definition(s, m, pos)
             })
@@ -483,7 +404,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let include_decl = params.context.include_declaration;
-        self.analysis
+        self.shared
+            .analysis
             .with_model("references", snap, move |s, m| {
                 handlers::navigation::references(s, m, pos, include_decl)
             })
@@ -498,7 +420,8 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("documentHighlight", snap, move |s, m| {
                 handlers::navigation::highlight(s, m, pos)
             })
@@ -513,7 +436,8 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("prepareRename", snap, move |s, m| {
                 handlers::navigation::prepare_rename(s, m, pos)
             })
@@ -526,33 +450,20 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let new_name = params.new_name;
-        self.analysis
+        self.shared
+            .analysis
             .with_model("rename", snap, move |s, m| {
                 handlers::navigation::rename(s, m, pos, &new_name)
             })
             .await?
     }
 
-    async fn document_symbol(
-        &self,
-        params: DocumentSymbolParams,
-    ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snap) = self.snapshot(&params.text_document.uri) else {
-            return Ok(None);
-        };
-        let nested = self.caps().hierarchical_symbols;
-        self.analysis
-            .with_model("documentSymbol", snap, move |s, m| {
-                handlers::symbols::document_symbols(s, m, nested)
-            })
-            .await
-    }
-
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("foldingRange", snap, |s, m| {
                 handlers::folding::folding_ranges(s, m)
             })
@@ -567,13 +478,14 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let data = self
+            .shared
             .analysis
             .with_model("semanticTokens", snap.clone(), |s, m| {
                 handlers::semantic_tokens::tokens(s, m, None)
             })
             .await?;
         let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
-        if let Some(e) = lock(&self.docs).get_mut(snap.uri.as_str()) {
+        if let Some(e) = lock(&self.shared.docs).get_mut(snap.uri.as_str()) {
             e.tokens = Some((id.clone(), data.clone()));
         }
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
@@ -590,13 +502,14 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let data = self
+            .shared
             .analysis
             .with_model("semanticTokens", snap.clone(), |s, m| {
                 handlers::semantic_tokens::tokens(s, m, None)
             })
             .await?;
         let id = self.result_ids.fetch_add(1, Ordering::Relaxed).to_string();
-        let previous = lock(&self.docs)
+        let previous = lock(&self.shared.docs)
             .get_mut(snap.uri.as_str())
             .and_then(|e| e.tokens.replace((id.clone(), data.clone())));
         Ok(Some(match previous {
@@ -622,6 +535,7 @@ impl LanguageServer for Backend {
         };
         let range = params.range;
         let data = self
+            .shared
             .analysis
             .with_model("semanticTokens", snap, move |s, m| {
                 handlers::semantic_tokens::tokens(s, m, Some(range))
@@ -638,7 +552,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let range = params.range;
-        self.analysis
+        self.shared
+            .analysis
             .with_model("inlayHint", snap, move |s, m| {
                 handlers::inlay_hints::inlay_hints(s, m, range)
             })
@@ -649,7 +564,8 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&params.text_document.uri) else {
             return Ok(None);
         };
-        self.analysis
+        self.shared
+            .analysis
             .with_model("documentLink", snap, |s, m| {
                 handlers::links::document_links(s, m)
             })

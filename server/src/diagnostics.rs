@@ -3,8 +3,10 @@
 use crate::convert;
 use crate::document::Snapshot;
 use crate::settings::Environment;
-use dflint_rules::{registry, Diagnostic, Model, Severity};
+use dflint_rules::{Diagnostic, Model, Severity, registry};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticTag, Location,
     NumberOrString, Uri,
@@ -47,6 +49,24 @@ pub fn publish_message(
     .unwrap_or_default()
 }
 
+/// The documentation link of a rule, parsed once per rule (parsing it for each of a thousand
+/// diagnostics on every keystroke cost a noticeable part of a re-check).
+fn docs_link(code: &str) -> Option<Uri> {
+    static LINKS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
+    LINKS
+        .get_or_init(|| {
+            registry::all()
+                .iter()
+                .filter_map(|r| {
+                    let m = r.meta();
+                    Some((m.code, Uri::from_str(&m.url()).ok()?))
+                })
+                .collect()
+        })
+        .get(code)
+        .cloned()
+}
+
 pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
     let severity = match d.severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -54,7 +74,7 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
         Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
         Severity::Style => lsp::DiagnosticSeverity::HINT,
     };
-    let href = registry::lookup(d.code).and_then(|m| Uri::from_str(&m.url()).ok());
+    let href = docs_link(d.code);
     let mut message = d.message.clone();
     for note in &d.notes {
         message.push('\n');

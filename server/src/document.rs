@@ -20,6 +20,10 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn new(uri: Uri, version: i32, text: String) -> Snapshot {
         let parse = dflint_syntax::parse(&text);
+        Snapshot::with_parse(uri, version, text, parse)
+    }
+
+    fn with_parse(uri: Uri, version: i32, text: String, parse: Parse) -> Snapshot {
         let line_index = LineIndex::new(&text);
         let path = uri.to_file_path().map(|p| p.into_owned());
         Snapshot {
@@ -62,8 +66,23 @@ impl Snapshot {
                 }
             }
         }
-        Snapshot::new(self.uri.clone(), version, text)
+        // Only the lines around the edit are parsed again.
+        let parse = dflint_syntax::reparse(&self.parse, &self.text, &text);
+        Snapshot::with_parse(self.uri.clone(), version, text, parse)
     }
 }
 
 pub type SnapshotRef = Arc<Snapshot>;
+
+/// An open document: its latest version and what was computed for it.
+pub struct DocEntry {
+    pub snap: SnapshotRef,
+    /// The diagnostics of the latest checked version.
+    pub diags: Option<(i32, Arc<Vec<dflint_rules::Diagnostic>>)>,
+    /// The last semantic tokens sent, for delta requests.
+    pub tokens: Option<(String, Vec<tower_lsp_server::ls_types::SemanticToken>)>,
+}
+
+/// The open documents by URI, shared by the request handlers and the checker thread. Whoever
+/// publishes diagnostics does it holding this lock, so publications keep the versions' order.
+pub type Docs = Arc<std::sync::Mutex<std::collections::HashMap<String, DocEntry>>>;

@@ -7,11 +7,13 @@
 
 mod analysis;
 mod backend;
+mod checker;
 mod convert;
 mod diagnostics;
 pub mod docs;
 mod document;
 mod handlers;
+mod ingress;
 mod names;
 mod settings;
 mod transport;
@@ -21,23 +23,13 @@ pub use backend::Backend;
 
 use tower_lsp_server::{LspService, Server};
 
-/// Serves the language server over the given streams until the client says `exit`.
-pub async fn serve<I, O>(input: I, output: O)
-where
-    I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
-    // (use `run_stdio` for the guarded transport)
-{
-    serve_with(input, output, None).await
-}
-
-/// Serves; with `raw`, diagnostics are written to the transport already serialized.
-async fn serve_with<I, O>(input: I, output: O, raw: Option<transport::Raw>)
+/// Serves; `shared` holds the documents and the output queue the transport also uses.
+async fn serve_with<I, O>(input: I, output: O, shared: std::sync::Arc<ingress::Shared>)
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = LspService::build(move |client| Backend::new(client, raw.clone()))
+    let (service, socket) = LspService::build(move |client| Backend::new(client, shared.clone()))
         .custom_method("dflint/debugPanic", Backend::debug_panic)
         .finish();
     Server::new(input, output, socket).serve(service).await;

@@ -4,6 +4,8 @@
 //! null) and dropped; everything else passes through unchanged. Outgoing messages are written
 //! whole, so an error reply never lands inside another message.
 
+use crate::ingress::{self, Route, Shared};
+use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
@@ -73,6 +75,8 @@ where
     let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let shared = Arc::new(Shared::new(Raw(tx.clone())));
+    let shared_in = shared.clone();
 
     let tx_in = tx.clone();
     let reader = tokio::spawn(async move {
@@ -84,6 +88,9 @@ where
                     // Checked for well-formed JSON without building a value (didOpen carries the
                     // whole file).
                     if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
+                        if let Route::Answered = ingress::route(&shared_in, &body) {
+                            continue;
+                        }
                         if to_server.write_all(&frame(&body)).await.is_err() {
                             break;
                         }
@@ -99,7 +106,6 @@ where
         // Dropping `to_server` ends the server's input.
     });
     let tx_out = tx.clone();
-    let tx_raw = tx.clone();
     let framer = tokio::spawn(async move {
         let mut r = BufReader::new(from_server);
         while let Ok(Some(body)) = read_frame(&mut r).await {
@@ -117,7 +123,7 @@ where
             let _ = output.flush().await;
         }
     });
-    crate::serve_with(server_in, server_out, Some(Raw(tx_raw))).await;
+    crate::serve_with(server_in, server_out, shared).await;
     let _ = framer.await;
     reader.abort();
     let _ = reader.await;

@@ -1,0 +1,149 @@
+//! What the transport does itself before tower-lsp-server sees a message.
+//!
+//! - Text synchronization (`didOpen`, `didChange`) is applied here, in the order messages
+//!   arrive, and then passed on (the server's handlers schedule the check). Every message read
+//!   afterwards, whichever task handles it, sees the edit.
+//! - `textDocument/documentSymbol` is answered here: on a 5,000-line file its answer is 0.9 MB,
+//!   and tower-lsp-server turns every result into a `serde_json::Value` tree before writing it,
+//!   which cost three quarters of the request's time. Here the typed result is serialized once,
+//!   on the analysis thread, and written to the output queue as it is.
+
+use crate::analysis::Analysis;
+use crate::document::{DocEntry, Docs, Snapshot};
+use crate::handlers;
+use crate::settings::lock;
+use crate::transport::Raw;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+};
+
+/// State shared by the transport and the server's handlers.
+pub struct Shared {
+    pub docs: Docs,
+    pub analysis: Analysis,
+    pub raw: Raw,
+    /// The client takes nested document symbols (set at `initialize`).
+    pub hierarchical_symbols: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(raw: Raw) -> Shared {
+        Shared {
+            docs: Docs::default(),
+            analysis: Analysis::start(),
+            raw,
+            hierarchical_symbols: AtomicBool::new(false),
+        }
+    }
+}
+
+/// Whether the server still has to see a message.
+pub enum Route {
+    Forward,
+    Answered,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    method: Option<String>,
+    id: Option<serde_json::Value>,
+    #[serde(default)]
+    params: serde_json::Value,
+}
+
+/// Looks at one well-formed message body.
+pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
+    let Ok(msg) = serde_json::from_slice::<Message>(body) else {
+        return Route::Forward;
+    };
+    match (msg.method.as_deref(), msg.id) {
+        (Some("textDocument/didOpen"), None) => {
+            if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(msg.params) {
+                let td = p.text_document;
+                let snap = Arc::new(Snapshot::new(td.uri, td.version, td.text));
+                lock(&shared.docs).insert(
+                    snap.uri.as_str().to_string(),
+                    DocEntry {
+                        snap,
+                        diags: None,
+                        tokens: None,
+                    },
+                );
+            }
+            Route::Forward
+        }
+        (Some("textDocument/didChange"), None) => {
+            if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(msg.params) {
+                apply_change(shared, p);
+            }
+            Route::Forward
+        }
+        (Some("textDocument/documentSymbol"), Some(id)) => {
+            let Ok(p) = serde_json::from_value::<DocumentSymbolParams>(msg.params) else {
+                return Route::Forward; // tower-lsp-server answers with the right error
+            };
+            document_symbols(shared.clone(), id, p);
+            Route::Answered
+        }
+        _ => Route::Forward,
+    }
+}
+
+fn apply_change(shared: &Shared, p: DidChangeTextDocumentParams) {
+    let mut docs = lock(&shared.docs);
+    let Some(entry) = docs.get_mut(p.text_document.uri.as_str()) else {
+        return;
+    };
+    let applied = crate::backend::guard("didChange", || {
+        entry.snap.apply(p.text_document.version, p.content_changes)
+    });
+    if let Ok(next) = applied {
+        entry.snap = Arc::new(next);
+    }
+}
+
+#[derive(Serialize)]
+struct Response<T> {
+    jsonrpc: &'static str,
+    id: serde_json::Value,
+    result: T,
+}
+
+fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbolParams) {
+    let snap = lock(&shared.docs)
+        .get(p.text_document.uri.as_str())
+        .map(|e| e.snap.clone());
+    let nested = shared.hierarchical_symbols.load(Ordering::Relaxed);
+    let raw = shared.raw.clone();
+    let Some(snap) = snap else {
+        send(&raw, id, None::<()>);
+        return;
+    };
+    tokio::spawn(async move {
+        let (id2, raw2) = (id.clone(), raw.clone());
+        let answer = shared
+            .analysis
+            .with_model("documentSymbol", snap, move |s, m| {
+                let result = handlers::symbols::document_symbols(s, m, nested);
+                send(&raw2, id2, result);
+            })
+            .await;
+        if let Err(e) = answer {
+            let body = serde_json::json!({"jsonrpc": "2.0", "id": id, "error": e});
+            raw.send(body.to_string().as_bytes());
+        }
+    });
+}
+
+fn send<T: Serialize>(raw: &Raw, id: serde_json::Value, result: T) {
+    let body = serde_json::to_vec(&Response {
+        jsonrpc: "2.0",
+        id,
+        result,
+    })
+    .unwrap_or_default();
+    raw.send(&body);
+}
