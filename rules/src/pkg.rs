@@ -4,7 +4,6 @@
 //! three checks several package managers share (a missing "yes" switch, a cache left in the
 //! layer, a package without a version). The commands themselves come from [`crate::shell`].
 
-use crate::model::Model;
 use crate::prelude::*;
 use crate::shell::{Command, ShellWord};
 
@@ -49,17 +48,20 @@ impl Run<'_> {
     }
 }
 
-/// Every RUN of the file, ONBUILD RUN triggers included, in file order.
-pub(crate) fn runs<'m>(model: &'m Model) -> Vec<Run<'m>> {
+/// Every RUN of the run's span (see [`RuleContext::span`]), ONBUILD RUN triggers included, in
+/// file order.
+pub(crate) fn runs<'m>(cx: &RuleContext<'m>) -> Vec<Run<'m>> {
+    runs_in(cx.model, cx.span.clone())
+}
+
+/// The RUNs among `model.instructions[range]`, as [`runs`] gives them.
+pub(crate) fn runs_in<'m>(model: &'m Model, range: std::ops::Range<usize>) -> Vec<Run<'m>> {
     let mut out = Vec::new();
-    for (index, instr) in model.instructions.iter().enumerate() {
-        let instr = match instr.kind() {
-            SyntaxKind::RUN_INSTR => instr.clone(),
-            SyntaxKind::ONBUILD_INSTR => match instr.trigger() {
-                Some(t) if t.kind() == SyntaxKind::RUN_INSTR => t,
-                _ => continue,
-            },
-            _ => continue,
+    let start = range.start;
+    for (k, instr) in model.instructions[range].iter().enumerate() {
+        let index = start + k;
+        let Some(instr) = run_instr(instr) else {
+            continue;
         };
         let commands = model.commands(index);
         out.push(Run {
@@ -69,6 +71,17 @@ pub(crate) fn runs<'m>(model: &'m Model) -> Vec<Run<'m>> {
         });
     }
     out
+}
+
+/// The RUN an instruction is: itself, or the trigger of an `ONBUILD RUN`.
+pub(crate) fn run_instr(instr: &Instruction) -> Option<Instruction> {
+    match instr.kind() {
+        SyntaxKind::RUN_INSTR => Some(instr.clone()),
+        SyntaxKind::ONBUILD_INSTR => instr
+            .trigger()
+            .filter(|t| t.kind() == SyntaxKind::RUN_INSTR),
+        _ => None,
+    }
 }
 
 /// True if `cmd` runs one of `programs` (by name without a path).
@@ -281,14 +294,14 @@ pub(crate) fn rpm_pinned(package: &str) -> bool {
 /// subcommand, with a safe fix that adds `yes` after it.
 pub(crate) fn check_missing_yes(
     meta: &'static RuleMeta,
-    model: &Model,
+    cx: &RuleContext<'_>,
     programs: &[&str],
     verbs: &[&str],
     yes_flags: &[&str],
     yes: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    for run in runs(model) {
+    for run in runs(cx) {
         for cmd in run.commands {
             if !is_program(cmd, programs) || cmd.has_flag(yes_flags) {
                 continue;
@@ -377,11 +390,11 @@ pub(crate) fn report_unpinned_operands(
 /// follows by `&&`, `;` or a new line, not by a pipe or `||`).
 pub(crate) fn check_cache_clean(
     meta: &'static RuleMeta,
-    model: &Model,
+    cx: &RuleContext<'_>,
     spec: &CacheClean,
     out: &mut Vec<Diagnostic>,
 ) {
-    for run in runs(model) {
+    for run in runs(cx) {
         if run.has_cache_mount(spec.cache_dirs) {
             continue;
         }
@@ -426,14 +439,14 @@ pub(crate) fn check_cache_clean(
 /// left alone (their value may carry the version). One diagnostic per package word.
 pub(crate) fn check_unpinned(
     meta: &'static RuleMeta,
-    model: &Model,
+    cx: &RuleContext<'_>,
     programs: &[&str],
     install_verbs: &[&str],
     pinned: &dyn Fn(&str) -> bool,
     hint: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    for run in runs(model) {
+    for run in runs(cx) {
         for cmd in run.commands {
             if !is_program(cmd, programs) {
                 continue;

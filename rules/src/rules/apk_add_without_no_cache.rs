@@ -42,8 +42,12 @@ impl Rule for ApkAddWithoutNoCache {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             if run.has_cache_mount(&["/var/cache/apk", "/etc/apk/cache"])
                 || run
                     .commands

@@ -47,8 +47,12 @@ impl Rule for ApkVersionNotPinned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some((i, "add")) = program_sub(cmd, &["apk"], APK_VALUE_OPTS) else {
                     continue;

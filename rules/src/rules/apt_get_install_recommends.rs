@@ -1,5 +1,7 @@
-use crate::pkg::{add_option, apt_get_sub, apt_option_is, runs, span};
+use crate::model::stage_chain;
+use crate::pkg::{add_option, apt_get_sub, apt_option_is, run_instr, runs, span};
 use crate::prelude::*;
+use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -11,8 +13,9 @@ declare_rule! {
     /// and gains packages nobody asked for.
     ///
     /// Compared with hadolint (DL3015): the flag is recognised anywhere in the command, and so are
-    /// `-o APT::Install-Recommends=false` (or `0`) and an apt configuration file written earlier
-    /// in the Dockerfile that turns recommends off (`APT::Install-Recommends "0"`).
+    /// `-o APT::Install-Recommends=false` (or `0`) and an apt configuration file that turns
+    /// recommends off (`APT::Install-Recommends "0"`), written by an earlier RUN of the stage or
+    /// of a stage it builds on.
     ///
     /// ## Example
     /// ```dockerfile
@@ -48,19 +51,43 @@ fn turns_recommends_off(text: &str) -> bool {
     })
 }
 
+/// A RUN that writes apt configuration turning recommends off (and runs no apt-get itself).
+fn configures_off<'c>(run: &Instruction, commands: impl FnOnce() -> &'c [Command]) -> bool {
+    let text = (run.args_text().map(|t| t.text).unwrap_or_default()
+        + &run.heredocs().map(|h| h.body()).collect::<String>())
+        .to_ascii_lowercase();
+    turns_recommends_off(&text) && commands().iter().all(|c| apt_get_sub(c).is_none())
+}
+
 impl Rule for AptGetInstallRecommends {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
         let mut configured_off = false;
-        for run in runs(cx.model) {
-            let text = (run.instr.args_text().map(|t| t.text).unwrap_or_default()
-                + &run.instr.heredocs().map(|h| h.body()).collect::<String>())
-                .to_ascii_lowercase();
-            if turns_recommends_off(&text) && run.commands.iter().all(|c| apt_get_sub(c).is_none())
-            {
+        let mut current = None;
+        for run in runs(cx) {
+            let stage = model.stage_of(run.index);
+            if stage != current {
+                current = stage;
+                // A configuration file written in a stage this one builds on is in its image.
+                configured_off = stage.is_some_and(|s| {
+                    stage_chain(model, s)[1..].iter().any(|&b| {
+                        let st = &model.stages[b];
+                        (st.from..st.end).any(|i| {
+                            run_instr(&model.instructions[i])
+                                .is_some_and(|r| configures_off(&r, || model.commands(i)))
+                        })
+                    })
+                });
+            }
+            if configures_off(&run.instr, || run.commands) {
                 configured_off = true;
             }
             if configured_off {

@@ -81,8 +81,12 @@ impl Rule for AptGetMissingYes {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for (k, cmd) in run.commands.iter().enumerate() {
                 let Some((i, sub)) = apt_get_sub(cmd) else {
                     continue;

@@ -51,8 +51,12 @@ impl Rule for AptGetVersionNotPinned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some((i, "install")) = apt_get_sub(cmd) else {
                     continue;

@@ -60,8 +60,12 @@ impl Rule for AptInsteadOfAptGet {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some(apt) = cmd.words.first() else {
                     continue;

@@ -48,9 +48,11 @@ impl Rule for AptListsNotDeleted {
         &META
     }
 
+    // File: whether a stage ships depends on the `COPY --from`s of the other stages.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let ships = shipping_stages(cx.model);
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             let stage = cx.model.stage_of(run.index);
             if stage.is_some_and(|s| !ships[s]) || run.has_cache_mount(&["/var/lib/apt"]) {
                 continue;

@@ -66,10 +66,14 @@ impl Rule for ArchiveCopiedThenExtracted {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        let runs = runs(model);
-        for (i, instr) in model.instructions.iter().enumerate() {
+        let runs = runs(cx);
+        for (i, instr) in cx.instructions() {
             if instr.kind() != SyntaxKind::COPY_INSTR || instr.flag("from").is_some() {
                 continue;
             }

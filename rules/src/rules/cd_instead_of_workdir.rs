@@ -43,8 +43,12 @@ impl Rule for CdInsteadOfWorkdir {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some(w) = cmd.words.first() else { continue };
                 // `(cd dir && make)`: the subshell's opening parenthesis sticks to the word.

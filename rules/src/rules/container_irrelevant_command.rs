@@ -48,8 +48,12 @@ impl Rule for ContainerIrrelevantCommand {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let (Some(p), Some(w)) = (cmd.program(), cmd.words.first()) else {
                     continue;

@@ -42,6 +42,10 @@ impl Rule for DnfCacheNotCleaned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let spec = CacheClean {
             programs: &["dnf", "microdnf"],
@@ -59,7 +63,7 @@ impl Rule for DnfCacheNotCleaned {
             cache_dirs: &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"],
             clean_args: "clean all",
         };
-        check_cache_clean(&META, cx.model, &spec, out);
+        check_cache_clean(&META, cx, &spec, out);
     }
 }
 

@@ -39,10 +39,14 @@ impl Rule for DnfUnpinnedPackage {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_unpinned(
             &META,
-            cx.model,
+            cx,
             &["dnf", "microdnf"],
             &["install", "groupinstall", "localinstall", "reinstall"],
             &rpm_pinned,

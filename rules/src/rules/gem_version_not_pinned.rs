@@ -61,8 +61,12 @@ impl Rule for GemVersionNotPinned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some((i, "install" | "i")) = program_sub(cmd, &["gem"], GEM_VALUE_OPTS) else {
                     continue;

@@ -40,8 +40,12 @@ impl Rule for GoInstallUnpinned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 if !is_program(cmd, &["go"]) {
                     continue;
@@ -56,7 +60,9 @@ impl Rule for GoInstallUnpinned {
                         continue;
                     }
                     let message = match t.rsplit_once('@') {
-                        Some((_, "latest")) => format!("`{t}` installs whatever is latest on the day of the build: name a version"),
+                        Some((_, "latest")) => format!(
+                            "`{t}` installs whatever is latest on the day of the build: name a version"
+                        ),
                         Some(_) => continue,
                         None => format!("`{t}` has no version: write `{t}@<version>`"),
                     };

@@ -39,14 +39,24 @@ impl Rule for MixedCurlWget {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        // Per stage: the first tool used and where.
-        let mut first: Vec<Option<(&'static str, TextRange)>> = vec![None; model.stages.len()];
-        for run in runs(model) {
+        // The stage of the RUNs seen last, and the first tool used in it and where (the RUNs
+        // come in file order, so a stage's RUNs come together).
+        let mut current: Option<usize> = None;
+        let mut first: Option<(&'static str, TextRange)> = None;
+        for run in runs(cx) {
             let Some(stage) = model.stage_of(run.index) else {
                 continue;
             };
+            if current != Some(stage) {
+                current = Some(stage);
+                first = None;
+            }
             for cmd in run.commands {
                 let tool = if is_program(cmd, &["curl"]) {
                     "curl"
@@ -56,8 +66,8 @@ impl Rule for MixedCurlWget {
                     continue;
                 };
                 let range = cmd.words[0].range;
-                match first[stage] {
-                    None => first[stage] = Some((tool, range)),
+                match first {
+                    None => first = Some((tool, range)),
                     Some((t, at)) if t != tool => out.push(
                         Diagnostic::new(
                             &META,

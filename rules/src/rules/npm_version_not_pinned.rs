@@ -88,8 +88,12 @@ impl Rule for NpmVersionNotPinned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 let Some((i, sub)) = program_sub(cmd, &["npm"], NPM_VALUE_OPTS) else {
                     continue;

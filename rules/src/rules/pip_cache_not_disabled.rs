@@ -64,8 +64,12 @@ impl Rule for PipCacheNotDisabled {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             if run.has_cache_mount(&[".cache/pip"]) {
                 continue;
             }

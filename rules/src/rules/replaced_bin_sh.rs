@@ -38,8 +38,12 @@ impl Rule for ReplacedBinSh {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 if !is_program(cmd, &["ln"]) {
                     continue;

@@ -42,8 +42,12 @@ impl Rule for SudoInRun {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 if let (Some("sudo"), Some(w)) = (cmd.program(), cmd.words.first()) {
                     out.push(Diagnostic::new(

@@ -61,8 +61,12 @@ impl Rule for UseraddWithoutNoLogInit {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 if !is_program(cmd, &["useradd"]) || cmd.has_flag(&["-l", "--no-log-init"]) {
                     continue;

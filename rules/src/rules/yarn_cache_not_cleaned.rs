@@ -41,6 +41,10 @@ impl Rule for YarnCacheNotCleaned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let spec = CacheClean {
             programs: &["yarn"],
@@ -50,7 +54,7 @@ impl Rule for YarnCacheNotCleaned {
             cache_dirs: &[".cache/yarn", ".yarn/cache", ".yarn/berry/cache"],
             clean_args: "cache clean",
         };
-        check_cache_clean(&META, cx.model, &spec, out);
+        check_cache_clean(&META, cx, &spec, out);
     }
 }
 

@@ -42,6 +42,10 @@ impl Rule for YumCacheNotCleaned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let spec = CacheClean {
             programs: &["yum"],
@@ -58,7 +62,7 @@ impl Rule for YumCacheNotCleaned {
             cache_dirs: &["/var/cache/yum"],
             clean_args: "clean all",
         };
-        check_cache_clean(&META, cx.model, &spec, out);
+        check_cache_clean(&META, cx, &spec, out);
     }
 }
 

@@ -54,10 +54,14 @@ impl Rule for YumMissingAssumeYes {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_missing_yes(
             &META,
-            cx.model,
+            cx,
             &["yum"],
             VERBS,
             &["-y", "--assumeyes"],

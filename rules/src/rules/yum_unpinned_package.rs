@@ -41,10 +41,14 @@ impl Rule for YumUnpinnedPackage {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_unpinned(
             &META,
-            cx.model,
+            cx,
             &["yum"],
             &["install", "groupinstall", "localinstall", "reinstall"],
             &rpm_pinned,

@@ -40,6 +40,10 @@ impl Rule for ZypperCacheNotCleaned {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let spec = CacheClean {
             programs: &["zypper"],
@@ -59,7 +63,7 @@ impl Rule for ZypperCacheNotCleaned {
             cache_dirs: &["/var/cache/zypp"],
             clean_args: "clean --all",
         };
-        check_cache_clean(&META, cx.model, &spec, out);
+        check_cache_clean(&META, cx, &spec, out);
     }
 }
 

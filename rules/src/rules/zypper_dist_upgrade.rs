@@ -40,8 +40,12 @@ impl Rule for ZypperDistUpgrade {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for run in runs(cx.model) {
+        for run in runs(cx) {
             for cmd in run.commands {
                 if !is_program(cmd, &["zypper"]) {
                     continue;

@@ -55,10 +55,14 @@ impl Rule for ZypperMissingNonInteractive {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_missing_yes(
             &META,
-            cx.model,
+            cx,
             &["zypper"],
             VERBS,
             &["-n", "--non-interactive", "-y", "--no-confirm"],

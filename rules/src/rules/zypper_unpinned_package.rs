@@ -43,10 +43,14 @@ impl Rule for ZypperUnpinnedPackage {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_unpinned(
             &META,
-            cx.model,
+            cx,
             &["zypper"],
             &["install", "in"],
             &zypper_pinned,
