@@ -23,7 +23,7 @@ pub(crate) fn check_labels(
         return;
     }
     let model = cx.model;
-    for label in labels(model) {
+    for label in labels(cx) {
         if schema.get(&label.name) != Some(&ty) {
             continue;
         }

@@ -2,6 +2,7 @@
 //! their names, base images, ARG/ENV definitions visible at each instruction, parser directives.
 //! Rules, hover, go-to-definition, rename and completion all ask it, so they cannot disagree.
 
+use crate::rule::RuleContext;
 use dflint_syntax::ast::{Dockerfile, Instruction, Word};
 use dflint_syntax::{LineIndex, Parse, SyntaxKind, TextRange, TextSize};
 
@@ -452,10 +453,10 @@ pub(crate) struct Label {
     pub value: Option<Word>,
 }
 
-/// Every label of the file, in file order.
-pub(crate) fn labels(model: &Model) -> Vec<Label> {
+/// Every label of the run's span (see [`RuleContext::span`]), in file order.
+pub(crate) fn labels(cx: &RuleContext) -> Vec<Label> {
     let mut out = Vec::new();
-    for (i, instr) in model.instructions.iter().enumerate() {
+    for (i, instr) in cx.instructions() {
         if instr.kind() != SyntaxKind::LABEL_INSTR {
             continue;
         }
@@ -586,10 +587,12 @@ impl FromImage<'_> {
     }
 }
 
-/// The images the stages' FROMs pull, in file order; stages built on an earlier stage, `scratch`
-/// and images depending on ARGs the file does not give are left out.
-pub(crate) fn from_images<'m>(model: &'m Model) -> impl Iterator<Item = FromImage<'m>> {
-    model.stages.iter().filter_map(|stage| {
+/// The images the FROMs of the run's stages (see [`RuleContext::stages`]) pull, in file order;
+/// stages built on an earlier stage, `scratch` and images depending on ARGs the file does not
+/// give are left out.
+pub(crate) fn from_images<'m>(cx: &RuleContext<'m>) -> impl Iterator<Item = FromImage<'m>> {
+    let model = cx.model;
+    cx.stages().iter().filter_map(move |stage| {
         let image = known_image(model, stage)?;
         let word = stage.image.as_ref()?;
         Some(FromImage { word, image })

@@ -44,12 +44,16 @@ impl Rule for EmptyLabel {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let schema = &cx.settings.label_schema;
         if schema.is_empty() {
             return;
         }
-        for label in labels(cx.model) {
+        for label in labels(cx) {
             if !schema.contains_key(&label.name) {
                 continue;
             }

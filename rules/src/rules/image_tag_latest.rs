@@ -42,8 +42,12 @@ impl Rule for ImageTagLatest {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for from in from_images(cx.model) {
+        for from in from_images(cx) {
             let (img, word) = (from.image.as_str(), from.word);
             let r = from.parts();
             if r.tag != Some("latest") || r.digest.is_some() {

@@ -46,8 +46,12 @@ impl Rule for ImageTagMissing {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for from in from_images(cx.model) {
+        for from in from_images(cx) {
             let r = from.parts();
             if r.tag.is_some() || r.digest.is_some() {
                 continue;

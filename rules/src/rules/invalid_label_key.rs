@@ -47,8 +47,12 @@ impl Rule for InvalidLabelKey {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for label in labels(cx.model) {
+        for label in labels(cx) {
             if label.key.text.contains('$') {
                 continue;
             }

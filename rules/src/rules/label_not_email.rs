@@ -53,6 +53,10 @@ impl Rule for LabelNotEmail {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_labels(cx, &META, LabelType::Email, "an e-mail address", email, out);
     }

@@ -52,6 +52,10 @@ impl Rule for LabelNotGitHash {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_labels(
             cx,

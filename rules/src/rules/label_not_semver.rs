@@ -51,6 +51,10 @@ impl Rule for LabelNotSemver {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_labels(
             cx,

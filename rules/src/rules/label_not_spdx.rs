@@ -54,6 +54,10 @@ impl Rule for LabelNotSpdx {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_labels(
             cx,

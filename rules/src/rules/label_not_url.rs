@@ -51,6 +51,10 @@ impl Rule for LabelNotUrl {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         check_labels(cx, &META, LabelType::Url, "a valid URL", url, out);
     }

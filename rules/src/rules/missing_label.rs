@@ -49,13 +49,15 @@ impl Rule for MissingLabel {
         &META
     }
 
+    // File: which stages are images depends on the `COPY --from`s of the other stages.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let schema = &cx.settings.label_schema;
         if schema.is_empty() {
             return;
         }
         let model = cx.model;
-        let all = labels(model);
+        let all = labels(cx);
         // The stages that are images: the last one, and the others that ship without another
         // stage building on them (possible `--target`s).
         let ships = shipping_stages(model);

@@ -46,12 +46,16 @@ impl Rule for SuperfluousLabel {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let settings = cx.settings;
         if !settings.strict_labels {
             return;
         }
-        for label in labels(cx.model) {
+        for label in labels(cx) {
             if label.key.text.contains('$') || settings.label_schema.contains_key(&label.name) {
                 continue;
             }

@@ -76,12 +76,16 @@ impl Rule for UntrustedRegistry {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let list = &cx.settings.trusted_registries;
         if list.is_empty() {
             return;
         }
-        for from in from_images(cx.model) {
+        for from in from_images(cx) {
             let img = &from.image;
             let registry = from.parts().registry.unwrap_or("docker.io");
             if trusted(registry, list) {
