@@ -11,7 +11,8 @@
 use crate::model::Model;
 use crate::registry;
 use crate::{Diagnostic, RuleMeta};
-use dflint_syntax::{SyntaxKind, TextRange};
+use dflint_syntax::{SyntaxElement, SyntaxKind, TextRange, TextSize};
+use std::ops::Range;
 
 #[derive(Clone, Debug)]
 pub struct Suppression {
@@ -165,13 +166,7 @@ pub fn collect(model: &Model) -> Vec<Suppression> {
         let instr = if global {
             None
         } else {
-            // The next instruction after the comment.
-            let after = tok.text_range().end();
-            match model
-                .instructions
-                .iter()
-                .position(|i| i.range().start() >= after)
-            {
+            match next_instruction(model, tok.text_range().end()) {
                 Some(i) => Some(i),
                 None => continue,
             }
@@ -182,6 +177,49 @@ pub fn collect(model: &Model) -> Vec<Suppression> {
             instr,
             unknown,
         });
+    }
+    out
+}
+
+/// The first instruction that starts at or after `offset`.
+fn next_instruction(model: &Model, offset: TextSize) -> Option<usize> {
+    let i = model
+        .instructions
+        .partition_point(|i| i.range().start() < offset);
+    (i < model.instructions.len()).then_some(i)
+}
+
+/// The suppression comments that apply to one instruction (as [`collect`] finds them, with
+/// `instr` set) among the comments of the text of `span`: from its first instruction (the file's
+/// start for the first one) to the instruction after it. An empty span has none (the comments
+/// before a FROM that starts the file go with the FROM's stage).
+pub(crate) fn inline_comments(model: &Model, span: Range<usize>) -> Vec<TextRange> {
+    if span.is_empty() {
+        return Vec::new();
+    }
+    let text_end = model
+        .instructions
+        .get(span.end)
+        .map_or(TextSize::of(model.text), |i| i.range().start());
+    let mut el = match span.start {
+        0 => model.tree.syntax().first_child_or_token(),
+        s => model
+            .instructions
+            .get(s)
+            .map(|i| SyntaxElement::Node(i.syntax().clone())),
+    };
+    let mut out = Vec::new();
+    while let Some(e) = el {
+        if e.text_range().start() >= text_end {
+            break;
+        }
+        if let Some(tok) = e.as_token().filter(|t| t.kind() == SyntaxKind::COMMENT) {
+            let inline = parse_comment(tok.text()).is_some_and(|(global, _, _)| !global);
+            if inline && next_instruction(model, tok.text_range().end()).is_some() {
+                out.push(tok.text_range());
+            }
+        }
+        el = e.next_sibling_or_token();
     }
     out
 }

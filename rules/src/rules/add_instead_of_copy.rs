@@ -75,8 +75,12 @@ impl Rule for AddInsteadOfCopy {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             if instr.kind() != SyntaxKind::ADD_INSTR || instr.heredocs().next().is_some() {
                 continue;
             }

@@ -72,9 +72,11 @@ impl Rule for AptGetUpdateAlone {
         &META
     }
 
+    // File: its message gives the line of the later install, which moves with edits above the stage.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let runs: Vec<(usize, &[Command])> = (stage.from + 1..stage.end)
                 .filter(|&i| model.instructions[i].kind() == SyntaxKind::RUN_INSTR)
                 .map(|i| (i, model.commands(i)))

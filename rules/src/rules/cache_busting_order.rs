@@ -74,9 +74,11 @@ impl Rule for CacheBustingOrder {
         &META
     }
 
+    // File: its notes give line numbers, and its fix uses the line ending of the whole file.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let workdirs = stage_workdirs(model, stage.from, stage.end);
             let mut earlier: Vec<CopyInfo> = Vec::new();
             for i in stage.from + 1..stage.end {
@@ -699,7 +701,10 @@ fn classify(cmd: &Command, copy_dest: &str) -> Cmd {
             "sync" => {
                 let mut c = install(Eco::Uv, cmd, 2);
                 if !cmd.has_flag(&["--no-install-project", "--no-install-workspace"]) {
-                    set_no_fix(&mut c, "`uv sync` without `--no-install-project` also installs the project, which needs its source: add `--no-install-project` to the first sync and run `uv sync` again after copying the rest");
+                    set_no_fix(
+                        &mut c,
+                        "`uv sync` without `--no-install-project` also installs the project, which needs its source: add `--no-install-project` to the first sync and run `uv sync` again after copying the rest",
+                    );
                 }
                 c
             }
@@ -725,7 +730,10 @@ fn classify(cmd: &Command, copy_dest: &str) -> Cmd {
             "install" => {
                 let mut c = install(Eco::Poetry, cmd, 2);
                 if !cmd.has_flag(&["--no-root"]) {
-                    set_no_fix(&mut c, "`poetry install` without `--no-root` also installs the project, which needs its source: add `--no-root` to the first install and run `poetry install` again after copying the rest");
+                    set_no_fix(
+                        &mut c,
+                        "`poetry install` without `--no-root` also installs the project, which needs its source: add `--no-root` to the first install and run `poetry install` again after copying the rest",
+                    );
                 }
                 c
             }
@@ -767,7 +775,10 @@ fn classify(cmd: &Command, copy_dest: &str) -> Cmd {
         "cargo" => match sub {
             "fetch" => {
                 let mut c = install(Eco::Cargo, cmd, 2);
-                set_no_fix(&mut c, "Cargo cannot read a manifest whose targets (`src/main.rs`, `src/lib.rs`) are missing: create stub targets before `cargo fetch`, or use a tool such as cargo-chef");
+                set_no_fix(
+                    &mut c,
+                    "Cargo cannot read a manifest whose targets (`src/main.rs`, `src/lib.rs`) are missing: create stub targets before `cargo fetch`, or use a tool such as cargo-chef",
+                );
                 c
             }
             "install" if !cmd.has_flag(&["--path"]) => Cmd::Neutral,
@@ -1917,7 +1928,10 @@ mod tests {
     fn crlf_and_no_final_newline() {
         let text = "FROM node:22\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci";
         let out = check_fix(text, None, &["COPY package.json package-lock.json ./"]);
-        assert_eq!(out, "FROM node:22\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci\r\nCOPY . .\r\n");
+        assert_eq!(
+            out,
+            "FROM node:22\r\nWORKDIR /app\r\nCOPY package.json package-lock.json ./\r\nRUN npm ci\r\nCOPY . .\r\n"
+        );
     }
 
     #[test]

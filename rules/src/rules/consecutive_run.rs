@@ -58,9 +58,14 @@ impl Rule for ConsecutiveRun {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for pair in model.instructions.windows(2) {
+        // A pair never spans two units: the second of such a pair would be a FROM.
+        for pair in model.instructions[cx.span.clone()].windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             if a.kind() != SyntaxKind::RUN_INSTR || b.kind() != SyntaxKind::RUN_INSTR {
                 continue;

@@ -43,9 +43,13 @@ impl Rule for CopyDestNotDirectory {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for (i, instr) in model.instructions.iter().enumerate() {
+        for (i, instr) in cx.instructions() {
             if instr.kind() != SyntaxKind::COPY_INSTR {
                 continue;
             }

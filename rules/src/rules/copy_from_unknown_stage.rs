@@ -65,9 +65,13 @@ impl Rule for CopyFromUnknownStage {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for i in 0..model.instructions.len() {
+        for i in cx.span.clone() {
             let Some((current, word, value)) = copy_from(model, i) else {
                 continue;
             };

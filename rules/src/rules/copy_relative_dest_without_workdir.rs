@@ -63,6 +63,10 @@ impl Rule for CopyRelativeDestWithoutWorkdir {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let has_workdir = |from: usize, to: usize| {
@@ -70,7 +74,7 @@ impl Rule for CopyRelativeDestWithoutWorkdir {
                 .iter()
                 .any(|i| i.kind() == SyntaxKind::WORKDIR_INSTR)
         };
-        for stage in &model.stages {
+        for stage in cx.stages() {
             // A WORKDIR anywhere in a stage this one builds on carries over.
             let mut inherited = false;
             let mut base = stage.base_stage;

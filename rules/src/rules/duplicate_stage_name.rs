@@ -38,6 +38,8 @@ impl Rule for DuplicateStageName {
         &META
     }
 
+    // File: points at the earlier stage of the same name, in another unit.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let stages = &cx.model.stages;
         for (i, stage) in stages.iter().enumerate() {

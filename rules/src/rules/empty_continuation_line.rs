@@ -40,8 +40,12 @@ impl Rule for EmptyContinuationLine {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             for node in instr.syntax().descendants() {
                 if node.kind() != SyntaxKind::SKIPPED_LINE {
                     continue;

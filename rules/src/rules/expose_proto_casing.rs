@@ -37,8 +37,12 @@ impl Rule for ExposeProtoCasing {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             if instr.kind() != SyntaxKind::EXPOSE_INSTR {
                 continue;
             }

@@ -37,8 +37,12 @@ impl Rule for FromAsCasing {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for stage in &cx.model.stages {
+        for stage in cx.stages() {
             let instr = &cx.model.instructions[stage.from];
             let Some(kw) = instr.keyword() else { continue };
             let from = kw.text();

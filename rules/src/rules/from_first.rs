@@ -39,8 +39,12 @@ impl Rule for FromFirst {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             match instr.kind() {
                 SyntaxKind::FROM_INSTR => return,
                 SyntaxKind::ARG_INSTR | SyntaxKind::UNKNOWN_INSTR => {}

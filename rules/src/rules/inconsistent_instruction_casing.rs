@@ -39,6 +39,8 @@ impl Rule for InconsistentInstructionCasing {
         &META
     }
 
+    // File: compares casing with the majority over the whole file.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let Some(first) = model.stages.first() else {

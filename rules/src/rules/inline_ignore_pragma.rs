@@ -42,15 +42,17 @@ impl Rule for InlineIgnorePragma {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for s in suppress::collect(cx.model) {
-            if s.instr.is_some() {
-                out.push(Diagnostic::new(
-                    &META,
-                    s.range,
-                    "inline suppression: keep exceptions in dflint.toml or a global ignore comment",
-                ));
-            }
+        for range in suppress::inline_comments(cx.model, cx.span.clone()) {
+            out.push(Diagnostic::new(
+                &META,
+                range,
+                "inline suppression: keep exceptions in dflint.toml or a global ignore comment",
+            ));
         }
     }
 }

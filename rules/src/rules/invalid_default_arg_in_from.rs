@@ -39,9 +39,13 @@ impl Rule for InvalidDefaultArgInFrom {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let (Some(image), Some(resolved)) = (&stage.image, &stage.image_resolved) else {
                 continue;
             };

@@ -41,8 +41,10 @@ impl Rule for InvalidDefinitionDescription {
         &META
     }
 
+    // File: the comment above a FROM is in the text of the unit before it.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             let words: Vec<Word> = match instr.kind() {
                 SyntaxKind::ARG_INSTR => instr.arg_decls().filter_map(|d| d.name()).collect(),
                 SyntaxKind::FROM_INSTR => instr.stage_name().into_iter().collect(),

@@ -43,9 +43,13 @@ impl Rule for JsonArgsRecommended {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for (i, instr) in model.instructions.iter().enumerate() {
+        for (i, instr) in cx.instructions() {
             if !matches!(
                 instr.kind(),
                 SyntaxKind::CMD_INSTR | SyntaxKind::ENTRYPOINT_INSTR

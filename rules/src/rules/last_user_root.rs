@@ -52,13 +52,15 @@ impl Rule for LastUserRoot {
         &META
     }
 
+    // File: whether a stage is an image depends on the `COPY --from`s of the other stages.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let n = model.stages.len();
         // The USER word in effect at the end of each stage (inherited through FROM <stage>).
         let mut last: Vec<Option<(Word, String)>> = Vec::with_capacity(n);
         let mut used = vec![false; n];
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let mut user = stage.base_stage.and_then(|b| last[b].clone());
             if let Some(b) = stage.base_stage {
                 used[b] = true;

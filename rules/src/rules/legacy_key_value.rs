@@ -39,9 +39,13 @@ impl Rule for LegacyKeyValue {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for instr in &model.instructions {
+        for (_, instr) in cx.instructions() {
             if !matches!(
                 instr.kind(),
                 SyntaxKind::ENV_INSTR | SyntaxKind::LABEL_INSTR

@@ -38,8 +38,12 @@ impl Rule for MaintainerDeprecated {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for instr in &cx.model.instructions {
+        for (_, instr) in cx.instructions() {
             if instr.kind() != SyntaxKind::MAINTAINER_INSTR {
                 continue;
             }

@@ -69,12 +69,14 @@ impl Rule for MissingContext {
         &META
     }
 
+    // File: a broken ignore file is reported once, at the first instruction of the file that reads the context.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(bc) = cx.build_context else { return };
         let model = cx.model;
         // The first instruction that reads the context: where a broken ignore file is reported.
         let mut first_user: Option<TextRange> = None;
-        for (i, instr) in model.instructions.iter().enumerate() {
+        for (i, instr) in cx.instructions() {
             let sources = match instr.kind() {
                 SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR => copy_sources(model, i, instr),
                 SyntaxKind::RUN_INSTR => mount_sources(model, i, instr),

@@ -44,9 +44,18 @@ impl Rule for MissingHealthcheck {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        let Some(last) = model.stages.last() else {
+        // Reported in the run that covers the final stage.
+        let Some(last) = cx
+            .stages()
+            .last()
+            .filter(|s| s.index + 1 == model.stages.len())
+        else {
             return;
         };
         let chain = stage_chain(model, last.index);
@@ -106,7 +115,9 @@ mod tests {
         assert!(fires("FROM alpine AS a\nHEALTHCHECK CMD true\nFROM a AS b\nFROM b\n").is_empty());
         // A check in a stage that is only copied from does not reach the final image.
         assert_eq!(
-            fires("FROM alpine AS build\nHEALTHCHECK CMD true\nFROM nginx:1\nCOPY --from=build /a /a\n"),
+            fires(
+                "FROM alpine AS build\nHEALTHCHECK CMD true\nFROM nginx:1\nCOPY --from=build /a /a\n"
+            ),
             ["nginx:1"]
         );
         // Only the final stage counts.

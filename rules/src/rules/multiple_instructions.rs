@@ -39,9 +39,13 @@ impl Rule for MultipleInstructions {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let mut last: Vec<(SyntaxKind, &Instruction)> = Vec::new();
             for instr in &model.instructions[stage.from + 1..stage.end] {
                 let kind = instr.kind();

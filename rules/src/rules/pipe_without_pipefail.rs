@@ -1,5 +1,5 @@
 use crate::prelude::*;
-use crate::shell::{self, Command};
+use crate::shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -84,13 +84,16 @@ impl Rule for PipeWithoutPipefail {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        let mut states: Vec<ShellState> = Vec::new();
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let mut state = stage
                 .base_stage
-                .and_then(|b| states.get(b).copied())
+                .map(|b| end_state(model, b))
                 .unwrap_or_default();
             let image = stage.image_resolved.clone().unwrap_or_default();
             let mut root = stage.base_stage;
@@ -114,7 +117,7 @@ impl Rule for PipeWithoutPipefail {
                 if state.pipefail || state.non_posix {
                     continue;
                 }
-                let cmds = shell::commands(instr);
+                let cmds = model.commands(i);
                 let mut set_before = false;
                 let mut pipe = None;
                 for (k, cmd) in cmds.iter().enumerate() {
@@ -166,8 +169,23 @@ impl Rule for PipeWithoutPipefail {
                 }
                 out.push(d);
             }
-            states.push(state);
         }
+    }
+}
+
+/// The shell in effect at the end of stage `s`: its last SHELL, else the one its base stage ends
+/// with.
+fn end_state(model: &Model, s: usize) -> ShellState {
+    let stage = &model.stages[s];
+    let last_shell = model.instructions[stage.from + 1..stage.end]
+        .iter()
+        .rev()
+        .find(|i| i.kind() == SyntaxKind::SHELL_INSTR);
+    match (last_shell, stage.base_stage) {
+        (Some(instr), _) => shell_state(instr),
+        // A base stage is always an earlier one.
+        (None, Some(b)) if b < s => end_state(model, b),
+        (None, _) => ShellState::default(),
     }
 }
 

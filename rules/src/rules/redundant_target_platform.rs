@@ -37,9 +37,13 @@ impl Rule for RedundantTargetPlatform {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let instr = &model.instructions[stage.from];
             let Some(flag) = instr.flag("platform") else {
                 continue;

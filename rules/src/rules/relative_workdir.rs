@@ -1,5 +1,6 @@
 use crate::model::unquote;
 use crate::prelude::*;
+use dflint_syntax::ast::LogicalText;
 
 declare_rule! {
     /// ## What it does
@@ -39,23 +40,20 @@ impl Rule for RelativeWorkdir {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        // Whether an absolute WORKDIR has been set, per stage, at its end.
-        let mut absolute_at_end = vec![false; model.stages.len()];
-        for (s, stage) in model.stages.iter().enumerate() {
+        for stage in cx.stages() {
+            let s = stage.index;
             let mut absolute = stage
                 .base_stage
                 .filter(|&b| b < s)
-                .is_some_and(|b| absolute_at_end[b]);
+                .is_some_and(|b| absolute_at_end(model, b));
             for instr in &model.instructions[stage.from + 1..stage.end] {
-                if instr.kind() != SyntaxKind::WORKDIR_INSTR {
-                    continue;
-                }
-                let args = instr.args();
-                let (Some(first), Some(last), Some(text)) =
-                    (args.first(), args.last(), instr.args_text())
-                else {
+                let Some((first, last, text)) = workdir_args(instr) else {
                     continue;
                 };
                 let range = first.range.cover(last.range);
@@ -79,9 +77,34 @@ impl Rule for RelativeWorkdir {
                     absolute = true;
                 }
             }
-            absolute_at_end[s] = absolute;
         }
     }
+}
+
+/// A WORKDIR's first and last words and its argument text.
+fn workdir_args(instr: &Instruction) -> Option<(Word, Word, LogicalText)> {
+    if instr.kind() != SyntaxKind::WORKDIR_INSTR {
+        return None;
+    }
+    let args = instr.args();
+    Some((
+        args.first()?.clone(),
+        args.last()?.clone(),
+        instr.args_text()?,
+    ))
+}
+
+/// Whether an absolute WORKDIR is set at the end of stage `s`: any WORKDIR does it (a relative
+/// one is reported once, then counts as set), or one in the stage it builds on.
+fn absolute_at_end(model: &Model, s: usize) -> bool {
+    let stage = &model.stages[s];
+    model.instructions[stage.from + 1..stage.end]
+        .iter()
+        .any(|i| workdir_args(i).is_some())
+        || stage
+            .base_stage
+            .filter(|&b| b < s)
+            .is_some_and(|b| absolute_at_end(model, b))
 }
 
 fn go_quote(s: &str) -> String {

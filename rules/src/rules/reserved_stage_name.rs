@@ -39,8 +39,12 @@ impl Rule for ReservedStageName {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for stage in &cx.model.stages {
+        for stage in cx.stages() {
             let (Some(name), Some(lower)) = (&stage.name, stage.name_lower()) else {
                 continue;
             };

@@ -60,10 +60,20 @@ impl Rule for SecretsInArgOrEnv {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         // ARGs before the first FROM are not stored in the image unless redeclared in a stage.
-        for d in model.defs.iter().filter(|d| d.kind != VarKind::GlobalArg) {
+        // `defs` is in file order: those of the span are a slice of it.
+        let lo = model.defs.partition_point(|d| d.instr < cx.span.start);
+        let hi = model.defs.partition_point(|d| d.instr < cx.span.end);
+        for d in model.defs[lo..hi]
+            .iter()
+            .filter(|d| d.kind != VarKind::GlobalArg)
+        {
             if !has_word(&d.name, DENY) || has_word(&d.name, ALLOW) {
                 continue;
             }

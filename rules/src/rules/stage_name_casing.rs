@@ -40,9 +40,11 @@ impl Rule for StageNameCasing {
         &META
     }
 
+    // File: its fix renames the references to the stage in later stages.
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let Some(name) = &stage.name else { continue };
             let lower = name.text.to_lowercase();
             if lower == name.text {

@@ -39,18 +39,78 @@ impl Rule for SyntaxErrorRule {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        let errors = model
-            .parse
-            .errors()
-            .iter()
-            .cloned()
-            .chain(dflint_syntax::validate::validate(&model.tree));
+        // The parser's errors in the text of the span: from its first instruction (the file's
+        // start for the first one) to the next instruction, or to the end of the file inclusive.
+        let (start, end) = (
+            unit_start(model, cx.span.start),
+            unit_start(model, cx.span.end),
+        );
+        let last = cx.span.end >= model.instructions.len();
+        let errors = model.parse.errors().iter().filter(|e| {
+            let at = e.range.start();
+            start <= at && (at < end || last)
+        });
+        let errors = errors.cloned().chain(validate(model, cx.span.clone()));
         for e in errors {
             out.push(Diagnostic::new(&META, e.range, e.message));
         }
     }
+}
+
+/// Where the text of the unit starting at instruction `i` starts.
+fn unit_start(model: &Model, i: usize) -> TextSize {
+    match i {
+        0 => TextSize::from(0),
+        i => model
+            .instructions
+            .get(i)
+            .map_or(TextSize::of(model.text), |ins| ins.range().start()),
+    }
+}
+
+/// The instruction-level errors of `model.instructions[span]`: the whole tree validated at once,
+/// or for a part of it a tree made of those instructions only (the same green nodes, so the
+/// same errors, at offsets from the first one).
+fn validate(model: &Model, span: std::ops::Range<usize>) -> Vec<dflint_syntax::SyntaxError> {
+    use dflint_syntax::{ast::Dockerfile, validate::validate, DockerfileLanguage, SyntaxNode};
+    use rowan::{GreenNode, Language};
+    if span == (0..model.instructions.len()) {
+        return validate(&model.tree);
+    }
+    let (Some(first), Some(last)) = (
+        model.instructions.get(span.start),
+        span.end
+            .checked_sub(1)
+            .and_then(|l| model.instructions.get(l)),
+    ) else {
+        return Vec::new();
+    };
+    let (a, b) = (first.syntax().index(), last.syntax().index());
+    let root = model.tree.syntax().green();
+    let children = root
+        .children()
+        .skip(a)
+        .take(b + 1 - a)
+        .map(|c| c.to_owned());
+    let green = GreenNode::new(
+        DockerfileLanguage::kind_to_raw(SyntaxKind::SOURCE_FILE),
+        children,
+    );
+    let Some(part) = Dockerfile::cast(SyntaxNode::new_root(green)) else {
+        return Vec::new();
+    };
+    let offset = first.range().start();
+    let mut errors = validate(&part);
+    for e in &mut errors {
+        e.range += offset;
+    }
+    errors
 }
 
 #[cfg(test)]

@@ -41,11 +41,15 @@ impl Rule for UndefinedArgInFrom {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let mut known: Vec<&str> = model.global_args.iter().map(|d| d.name.as_str()).collect();
         known.extend(AUTOMATIC_ARGS.iter().copied());
-        for stage in &model.stages {
+        for stage in cx.stages() {
             let instr = &model.instructions[stage.from];
             let mut refs = Vec::new();
             if let Some(p) = instr.flag("platform") {

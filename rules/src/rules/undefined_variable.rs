@@ -49,9 +49,13 @@ impl Rule for UndefinedVariable {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
-        for (i, instr) in model.instructions.iter().enumerate() {
+        for (i, instr) in cx.instructions() {
             if model.stage_of(i).is_none() {
                 continue;
             }

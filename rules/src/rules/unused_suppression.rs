@@ -37,6 +37,8 @@ impl Rule for UnusedSuppression {
         &META
     }
 
+    // File: reported by `check` itself, after every other rule.
+
     /// Reported by `check` itself, which knows which suppressions were used.
     fn check(&self, _cx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }

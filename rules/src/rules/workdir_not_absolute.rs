@@ -66,65 +66,77 @@ impl Rule for WorkdirNotAbsolute {
         &META
     }
 
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let model = cx.model;
-        // The working directory each stage ends with, when the Dockerfile says it.
-        let mut stage_end: Vec<Option<String>> = Vec::new();
-        for stage in &model.stages {
-            let mut cwd = stage
-                .base_stage
-                .and_then(|b| stage_end.get(b).cloned().flatten());
-            for i in stage.from + 1..stage.end {
-                let instr = &model.instructions[i];
-                if instr.kind() != SyntaxKind::WORKDIR_INSTR {
-                    continue;
-                }
-                let Some(word) = instr.args().into_iter().next() else {
-                    continue;
-                };
-                let unknown = std::cell::Cell::new(false);
-                let path = expand(&unquote(&word.text), &|n| {
-                    let v = model.value_at(i, n);
-                    if v.is_none() {
-                        unknown.set(true);
-                    }
-                    v
-                });
-                if path.is_empty() || (unknown.get() && word.text.starts_with('$')) {
-                    cwd = None;
-                    continue;
-                }
-                if is_absolute(&path) {
-                    cwd = (!unknown.get() && path.starts_with('/')).then(|| join("/", &path));
-                    continue;
-                }
-                let mut d = Diagnostic::new(
-                    &META,
-                    word.range,
-                    format!("WORKDIR `{}` is relative; use an absolute path", word.text),
-                );
-                match (&cwd, unknown.get()) {
-                    (Some(base), false) if !word.text.contains('$') => {
-                        let abs = join(base, &path);
-                        d = d.with_fix(Fix {
-                            message: format!("Use `{abs}`"),
-                            applicability: Applicability::Safe,
-                            edits: vec![Edit::replace(word.range, abs.clone())],
-                        });
-                        cwd = Some(abs);
-                    }
-                    _ => {
-                        d = d.with_note(
-                            "it is relative to the base image's working directory, which this file does not show",
-                        );
-                        cwd = None;
-                    }
-                }
-                out.push(d);
-            }
-            stage_end.push(cwd);
+        for stage in cx.stages() {
+            walk(cx.model, stage.index, Some(out));
         }
     }
+}
+
+/// Goes through the WORKDIRs of stage `s`, reporting the relative ones into `out` when given;
+/// returns the working directory the stage ends with, when the Dockerfile says it.
+fn walk(model: &Model, s: usize, mut out: Option<&mut Vec<Diagnostic>>) -> Option<String> {
+    let stage = &model.stages[s];
+    // A base stage is always an earlier one.
+    let mut cwd = stage
+        .base_stage
+        .filter(|&b| b < s)
+        .and_then(|b| walk(model, b, None));
+    for i in stage.from + 1..stage.end {
+        let instr = &model.instructions[i];
+        if instr.kind() != SyntaxKind::WORKDIR_INSTR {
+            continue;
+        }
+        let Some(word) = instr.args().into_iter().next() else {
+            continue;
+        };
+        let unknown = std::cell::Cell::new(false);
+        let path = expand(&unquote(&word.text), &|n| {
+            let v = model.value_at(i, n);
+            if v.is_none() {
+                unknown.set(true);
+            }
+            v
+        });
+        if path.is_empty() || (unknown.get() && word.text.starts_with('$')) {
+            cwd = None;
+            continue;
+        }
+        if is_absolute(&path) {
+            cwd = (!unknown.get() && path.starts_with('/')).then(|| join("/", &path));
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            &META,
+            word.range,
+            format!("WORKDIR `{}` is relative; use an absolute path", word.text),
+        );
+        match (&cwd, unknown.get()) {
+            (Some(base), false) if !word.text.contains('$') => {
+                let abs = join(base, &path);
+                d = d.with_fix(Fix {
+                    message: format!("Use `{abs}`"),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit::replace(word.range, abs.clone())],
+                });
+                cwd = Some(abs);
+            }
+            _ => {
+                d = d.with_note(
+                    "it is relative to the base image's working directory, which this file does not show",
+                );
+                cwd = None;
+            }
+        }
+        if let Some(out) = out.as_deref_mut() {
+            out.push(d);
+        }
+    }
+    cwd
 }
 
 #[cfg(test)]
