@@ -1,8 +1,10 @@
 //! Time spent in each rule over a set of files (to find the slow ones).
 //!
 //! `cargo run --release -p dflint-rules --example rule_times -- FILE_OR_DIR [ROUNDS]`
+//! (every rule with `RULE_TIMES_ALL=1`, else the 15 slowest). Rules run in registry order on
+//! a fresh model, so the first rule to read the commands of the RUNs pays for parsing them.
 
-use dflint_rules::{config::Settings, registry, Model, RuleContext};
+use dflint_rules::{config::Settings, registry, Model, RuleContext, Scope};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -62,8 +64,28 @@ fn main() {
     let mut rows: Vec<_> = rules.iter().zip(&times).collect();
     rows.sort_by(|a, b| b.1.cmp(a.1));
     let total: Duration = times.iter().sum();
-    println!("rules total {:.2} ms", per(total));
-    for (r, t) in rows.iter().take(15) {
-        println!("{:>8.3} ms  {} {}", per(**t), r.meta().code, r.meta().name);
+    let file_total: Duration = rows
+        .iter()
+        .filter(|(r, _)| r.scope() == Scope::File)
+        .map(|(_, t)| **t)
+        .sum();
+    println!(
+        "rules total {:.2} ms, of which file-scope rules (run on every check) {:.2} ms",
+        per(total),
+        per(file_total)
+    );
+    let all = std::env::var_os("RULE_TIMES_ALL").is_some();
+    for (r, t) in rows.iter().take(if all { rows.len() } else { 15 }) {
+        let scope = match r.scope() {
+            Scope::File => "file",
+            Scope::Stage => "stage",
+        };
+        println!(
+            "{:>8.3} ms  {:<5} {} {}",
+            per(**t),
+            scope,
+            r.meta().code,
+            r.meta().name
+        );
     }
 }
