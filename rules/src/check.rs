@@ -3,8 +3,8 @@
 
 use crate::config::Settings;
 use crate::model::Model;
-use crate::rule::{RuleContext, Scope};
-use crate::{registry, suppress, Diagnostic, RuleMeta};
+use crate::rule::{Rule, RuleContext, Scope};
+use crate::{Diagnostic, RuleMeta, registry, suppress};
 use dflint_context::BuildContext;
 use dflint_syntax::{TextRange, TextSize};
 use std::collections::HashMap;
@@ -98,6 +98,8 @@ pub fn check_text(
 pub struct CheckCache {
     /// Per unit key: where the unit started and its diagnostics, as they were then.
     units: HashMap<u64, (usize, Arc<Vec<Diagnostic>>)>,
+    /// Units checked in this call that cannot be cached (by unit index; emptied every call).
+    uncached: HashMap<usize, (usize, Arc<Vec<Diagnostic>>)>,
 }
 
 /// A part of the file checked on its own.
@@ -145,80 +147,95 @@ impl CheckCache {
     }
 
     /// Checks `model` as [`check`] does, re-running the stage-scoped rules only on units whose
-    /// inputs changed since the previous call.
+    /// inputs changed since the previous call. When many units need checking (a file just
+    /// opened), half of them are checked on a second thread with its own model.
     pub fn check(
         &mut self,
         model: &Model,
         build_context: Option<&BuildContext>,
         settings: &Settings,
     ) -> Vec<Diagnostic> {
-        let enabled: Vec<_> = registry::all()
+        let rules: Vec<&dyn Rule> = registry::all()
             .iter()
+            .copied()
             .filter(|r| settings.is_enabled(r.meta()))
             .collect();
+        let (stage_rules, file_rules): (Vec<&dyn Rule>, Vec<&dyn Rule>) =
+            rules.iter().partition(|r| r.scope() == Scope::Stage);
         let units = units(model);
-        let env = {
-            let mut h = DefaultHasher::new();
-            model.text[units[0].text.clone()].hash(&mut h);
-            for st in &model.stages {
-                (st.name_lower(), &st.image_resolved, st.base_stage).hash(&mut h);
-            }
-            h.finish()
-        };
-        let text_hashes: Vec<u64> = units
-            .iter()
-            .map(|u| {
-                let mut h = DefaultHasher::new();
-                model.text[u.text.clone()].hash(&mut h);
-                h.finish()
-            })
+        let keys = unit_keys(model, &units);
+
+        // Units to check, split in two when there is enough work for a second thread.
+        let missing: Vec<usize> = (0..units.len())
+            .filter(|&k| !self.units.contains_key(&keys[k]))
             .collect();
-        let mut all = Vec::new();
-        let mut next = HashMap::with_capacity(units.len());
-        let last_stage = model.stages.len().checked_sub(1);
-        for (k, unit) in units.iter().enumerate() {
-            let key = {
-                let mut h = DefaultHasher::new();
-                (env, text_hashes[k], unit.stage, unit.stage == last_stage).hash(&mut h);
-                // ENV, USER and the like carry over from the stages this one builds on.
-                let mut seen = Vec::new();
-                let mut base = unit.stage.and_then(|s| model.stages[s].base_stage);
-                while let Some(b) = base.filter(|b| !seen.contains(b)) {
-                    seen.push(b);
-                    text_hashes[b + 1].hash(&mut h);
-                    base = model.stages[b].base_stage;
-                }
-                h.finish()
-            };
-            let prelude_end = units[0].text.end;
-            let (old_start, diags) = match self.units.get(&key) {
-                Some(cached) => {
-                    next.insert(key, cached.clone());
-                    cached.clone()
-                }
-                None => {
+        let work: usize = missing.iter().map(|&k| units[k].span.len()).sum();
+        let run = |model: &Model, ks: &[usize]| -> Vec<(usize, Vec<Diagnostic>)> {
+            ks.iter()
+                .map(|&k| {
                     let cx = RuleContext {
                         model,
                         build_context,
                         settings,
-                        span: unit.span.clone(),
+                        span: units[k].span.clone(),
                     };
-                    let mut out = Vec::new();
-                    for rule in enabled.iter().filter(|r| r.scope() == Scope::Stage) {
-                        let from = out.len();
-                        rule.check(&cx, &mut out);
-                        set_severity(&mut out[from..], rule.meta(), settings);
-                    }
-                    let movable = out.iter().all(|d| {
-                        ranges(d).all(|r| in_range(r, &unit.text) || in_range(r, &(0..prelude_end)))
-                    });
-                    let entry = (unit.text.start, Arc::new(out));
-                    // A unit whose diagnostics point elsewhere is checked again next time.
-                    if movable {
-                        next.insert(key, entry.clone());
-                    }
-                    entry
+                    (k, run_rules(&cx, &stage_rules, settings))
+                })
+                .collect()
+        };
+        let run_file_rules = |model: &Model| {
+            let cx = RuleContext::whole(model, build_context, settings);
+            let mut out = Vec::new();
+            for rule in &file_rules {
+                let from = out.len();
+                rule.check(&cx, &mut out);
+                set_severity(&mut out[from..], rule.meta(), settings);
+            }
+            out
+        };
+        let (checked, file_diags) = if work >= PARALLEL_WORK && missing.len() >= 2 {
+            let (text, parse) = (model.text, model.parse);
+            let (mine, theirs) = missing.split_at(missing.len() / 2);
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| run(&Model::new(text, parse), theirs));
+                let mut checked = run(model, mine);
+                let file_diags = run_file_rules(model);
+                match other.join() {
+                    Ok(more) => checked.extend(more),
+                    Err(panic) => std::panic::resume_unwind(panic),
                 }
+                (checked, file_diags)
+            })
+        } else {
+            (run(model, &missing), run_file_rules(model))
+        };
+
+        let prelude_end = units[0].text.end;
+        for (k, out) in checked {
+            let unit = &units[k];
+            // A unit whose diagnostics point elsewhere is checked again next time.
+            let movable = out.iter().all(|d| {
+                ranges(d).all(|r| in_range(r, &unit.text) || in_range(r, &(0..prelude_end)))
+            });
+            let entry = (unit.text.start, Arc::new(out));
+            if movable {
+                self.units.insert(keys[k], entry);
+            } else {
+                self.uncached.insert(k, entry);
+            }
+        }
+        let mut all = Vec::new();
+        let mut next = HashMap::with_capacity(units.len());
+        for (k, unit) in units.iter().enumerate() {
+            let (old_start, diags) = match self.uncached.remove(&k) {
+                Some(entry) => entry,
+                None => match self.units.get(&keys[k]) {
+                    Some(entry) => {
+                        next.insert(keys[k], entry.clone());
+                        entry.clone()
+                    }
+                    None => continue, // unreachable: every missing unit was checked
+                },
             };
             if old_start == unit.text.start {
                 all.extend(diags.iter().cloned());
@@ -234,14 +251,61 @@ impl CheckCache {
             }
         }
         self.units = next;
-        let cx = RuleContext::whole(model, build_context, settings);
-        for rule in enabled.iter().filter(|r| r.scope() == Scope::File) {
-            let from = all.len();
-            rule.check(&cx, &mut all);
-            set_severity(&mut all[from..], rule.meta(), settings);
-        }
+        all.extend(file_diags);
         finish(model, settings, all)
     }
+}
+
+/// Instructions to check before a second thread is worth its own model (about 2 ms on a
+/// 5,000-line file).
+const PARALLEL_WORK: usize = 400;
+
+fn run_rules(cx: &RuleContext, rules: &[&dyn Rule], settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let from = out.len();
+        rule.check(cx, &mut out);
+        set_severity(&mut out[from..], rule.meta(), settings);
+    }
+    out
+}
+
+/// Each unit's key: a hash of everything a stage-scoped rule may read for it (see `Scope`).
+fn unit_keys(model: &Model, units: &[Unit]) -> Vec<u64> {
+    let env = {
+        let mut h = DefaultHasher::new();
+        model.text[units[0].text.clone()].hash(&mut h);
+        for st in &model.stages {
+            (st.name_lower(), &st.image_resolved, st.base_stage).hash(&mut h);
+        }
+        h.finish()
+    };
+    let text_hashes: Vec<u64> = units
+        .iter()
+        .map(|u| {
+            let mut h = DefaultHasher::new();
+            model.text[u.text.clone()].hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let last_stage = model.stages.len().checked_sub(1);
+    units
+        .iter()
+        .enumerate()
+        .map(|(k, unit)| {
+            let mut h = DefaultHasher::new();
+            (env, text_hashes[k], unit.stage, unit.stage == last_stage).hash(&mut h);
+            // ENV, USER and the like carry over from the stages this one builds on.
+            let mut seen = Vec::new();
+            let mut base = unit.stage.and_then(|s| model.stages[s].base_stage);
+            while let Some(b) = base.filter(|b| !seen.contains(b)) {
+                seen.push(b);
+                text_hashes[b + 1].hash(&mut h);
+                base = model.stages[b].base_stage;
+            }
+            h.finish()
+        })
+        .collect()
 }
 
 fn in_range(r: TextRange, unit: &Range<usize>) -> bool {
