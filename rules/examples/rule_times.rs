@@ -1,9 +1,11 @@
 //! Time spent in each rule over a set of files (to find the slow ones).
 //!
 //! `cargo run --release -p dflint-rules --example rule_times -- FILE_OR_DIR [ROUNDS]`
-//! (every rule with `RULE_TIMES_ALL=1`, else the 15 slowest). Rules run in registry order on
+//! (every rule with `RULE_TIMES_ALL=1`, else the 15 slowest; with `RULE_TIMES_CONTEXT=1` each
+//! file's folder is its build context, as in the language server). Rules run in registry order on
 //! a fresh model, so the first rule to read the commands of the RUNs pays for parsing them.
 
+use dflint_context::BuildContext;
 use dflint_rules::{config::Settings, registry, Model, RuleContext, Scope};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,9 +28,14 @@ fn main() {
         .unwrap_or(5);
     let mut paths = Vec::new();
     files(&arg, &mut paths);
-    let texts: Vec<String> = paths
+    let with_context = std::env::var_os("RULE_TIMES_CONTEXT").is_some();
+    let texts: Vec<(String, Option<BuildContext>)> = paths
         .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).ok()?;
+            let dir = p.parent().unwrap_or(Path::new("."));
+            Some((text, with_context.then(|| BuildContext::open(dir, p))))
+        })
         .collect();
     let mut settings = Settings::default();
     settings
@@ -38,14 +45,14 @@ fn main() {
     let mut times = vec![Duration::ZERO; rules.len()];
     let (mut parse_t, mut model_t) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..rounds {
-        for text in &texts {
+        for (text, context) in &texts {
             let t = Instant::now();
             let parse = dflint_syntax::parse(text);
             parse_t += t.elapsed();
             let t = Instant::now();
             let model = Model::new(text, &parse);
             model_t += t.elapsed();
-            let cx = RuleContext::whole(&model, None, &settings);
+            let cx = RuleContext::whole(&model, context.as_ref(), &settings);
             for (i, rule) in rules.iter().enumerate() {
                 let t = Instant::now();
                 let mut out = Vec::new();

@@ -599,11 +599,41 @@ pub(crate) fn from_images<'m>(cx: &RuleContext<'m>) -> impl Iterator<Item = From
     })
 }
 
+/// Resolves `--from=` / `FROM` references as [`Model::stage_by_ref`] does, with the stage names
+/// in a map: for rules that resolve the references of the whole file.
+pub(crate) struct StageRefs {
+    first_named: std::collections::HashMap<String, usize>,
+    count: usize,
+}
+
+impl StageRefs {
+    pub fn new(model: &Model) -> StageRefs {
+        let mut first_named = std::collections::HashMap::new();
+        for (i, s) in model.stages.iter().enumerate() {
+            if let Some(name) = &s.lower_name {
+                first_named.entry(name.clone()).or_insert(i);
+            }
+        }
+        StageRefs {
+            first_named,
+            count: model.stages.len(),
+        }
+    }
+
+    pub fn get(&self, reference: &str) -> Option<usize> {
+        self.first_named
+            .get(&reference.to_lowercase())
+            .copied()
+            .or_else(|| reference.parse::<usize>().ok().filter(|&i| i < self.count))
+    }
+}
+
 /// Stages whose files reach an image: the last stage, stages nothing refers to (possible
 /// `--target`s), and the stages they are built on. A stage used only by `COPY --from` or
 /// `RUN --mount=from=` is a builder: its layers stay behind.
 pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
     let n = model.stages.len();
+    let refs = StageRefs::new(model);
     let mut copied = vec![false; n];
     let mut has_child = vec![false; n];
     for stage in &model.stages {
@@ -612,7 +642,7 @@ pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
         }
     }
     for instr in &model.instructions {
-        let refs: Vec<String> = match instr.kind() {
+        let names: Vec<String> = match instr.kind() {
             SyntaxKind::COPY_INSTR => instr
                 .flag("from")
                 .and_then(|f| f.unquoted_value())
@@ -631,8 +661,8 @@ pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
                 .collect(),
             _ => continue,
         };
-        for r in refs {
-            if let Some(s) = model.stage_by_ref(&r) {
+        for r in names {
+            if let Some(s) = refs.get(&r) {
                 copied[s] = true;
             }
         }

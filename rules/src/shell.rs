@@ -237,6 +237,32 @@ pub fn commands(instr: &Instruction) -> Vec<Command> {
     out
 }
 
+/// False when no word of the commands an instruction runs (see [`commands`]), nor the name or
+/// value of one of its flags, can have `word` in its text (`word`: letters, digits, `-`, `_`,
+/// `.`, `/`): a test on the instruction's text as written (`raw`), much cheaper than splitting
+/// it into commands or flags, for rules that go through every instruction of the file. A word's text is what is written minus quotes, backslashes and line
+/// continuations (an escape character and a newline); so `word` must appear in `raw` once those
+/// and blanks are left out. Comment lines inside a continuation (`#`) and JSON escapes (`\u`)
+/// can hide a word that way: such an instruction is never ruled out.
+pub fn may_have_word(raw: &str, word: &str, escape: char) -> bool {
+    debug_assert!(word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)));
+    if raw.contains(word) || raw.contains('#') || raw.contains("\\u") {
+        return true;
+    }
+    // `word` is among the characters kept if they spell it from one of its first letter on.
+    let kept = |c: &char| !(matches!(c, '"' | '\'' | '\\') || *c == escape || c.is_whitespace());
+    let first = word.chars().next().unwrap_or(' ');
+    raw.match_indices(first).any(|(i, _)| {
+        raw[i..]
+            .chars()
+            .filter(kept)
+            .take(word.len())
+            .eq(word.chars())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +288,28 @@ mod tests {
                 vec!["tee", "f"]
             ]
         );
+    }
+
+    #[test]
+    fn rules_out_only_what_no_word_can_be() {
+        let text = "FROM a\nRUN apt-get \"up\"d\\\n  ate && ap't-get' install\nRUN echo updates\nRUN echo x\n";
+        let parse = dflint_syntax::parse(text);
+        for run in parse.tree().instructions().skip(1) {
+            let raw = &text[run.range()];
+            for word in ["update", "apt-get", "install", "x", "y"] {
+                let has = commands(&run)
+                    .iter()
+                    .any(|c| c.words.iter().any(|w| w.text == word));
+                assert!(!has || may_have_word(raw, word, '\\'), "{word} in {raw}");
+            }
+        }
+        assert!(!may_have_word("RUN apt-get install curl", "update", '\\'));
+        assert!(may_have_word("RUN apt-get upd`\nate", "update", '`'));
+        assert!(may_have_word(
+            "RUN [\"apt-get\", \"\\u0075pdate\"]",
+            "update",
+            '\\'
+        ));
     }
 
     #[test]

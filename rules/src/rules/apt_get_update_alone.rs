@@ -1,5 +1,5 @@
 use crate::prelude::*;
-use crate::shell::Command;
+use crate::shell::{self, Command};
 
 declare_rule! {
     /// ## What it does
@@ -77,11 +77,16 @@ impl Rule for AptGetUpdateAlone {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for stage in cx.stages() {
-            let runs: Vec<(usize, &[Command])> = (stage.from + 1..stage.end)
+            let runs: Vec<usize> = (stage.from + 1..stage.end)
                 .filter(|&i| model.instructions[i].kind() == SyntaxKind::RUN_INSTR)
-                .map(|i| (i, model.commands(i)))
                 .collect();
-            for (k, (i, cmds)) in runs.iter().enumerate() {
+            for (k, &i) in runs.iter().enumerate() {
+                // Most RUNs do not mention `update`: they need not be split into commands.
+                let raw = &model.text[model.instructions[i].range()];
+                if !shell::may_have_word(raw, "update", model.escape) {
+                    continue;
+                }
+                let cmds = model.commands(i);
                 let Some(update) = cmds.iter().find(|c| apt_sub(c) == Some("update")) else {
                     continue;
                 };
@@ -89,9 +94,10 @@ impl Rule for AptGetUpdateAlone {
                     continue;
                 }
                 // The first later RUN that installs with apt, unless it updates itself first.
-                let Some((li, later)) = runs[k + 1..].iter().find_map(|(j, cs)| {
+                let Some((li, later)) = runs[k + 1..].iter().find_map(|&j| {
+                    let cs = model.commands(j);
                     let pos = cs.iter().position(|c| apt_sub(c) == Some("install"))?;
-                    Some((*j, &cs[..=pos]))
+                    Some((j, &cs[..=pos]))
                 }) else {
                     continue;
                 };
@@ -113,10 +119,10 @@ impl Rule for AptGetUpdateAlone {
                 .with_related(cmd_range(install), "the install that uses the lists");
                 let between_uses_apt = runs[k + 1..]
                     .iter()
-                    .take_while(|(j, _)| *j < li)
-                    .any(|(_, cs)| cs.iter().any(uses_apt));
+                    .take_while(|&&j| j < li)
+                    .any(|&j| model.commands(j).iter().any(uses_apt));
                 if let Some(fix) = (!between_uses_apt)
-                    .then(|| fix(model, *i, cmds, update, li, install))
+                    .then(|| fix(model, i, cmds, update, li, install))
                     .flatten()
                 {
                     d = d.with_fix(fix);

@@ -1,6 +1,7 @@
 use crate::model::shipping_stages;
-use crate::pkg::{is_program, removes_dir, runs, span, verb};
+use crate::pkg::{is_program, removes_dir, run_instr, span, verb, Run};
 use crate::prelude::*;
+use crate::shell;
 
 declare_rule! {
     /// ## What it does
@@ -51,9 +52,22 @@ impl Rule for AptListsNotDeleted {
     // File: whether a stage ships depends on the `COPY --from`s of the other stages.
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let ships = shipping_stages(cx.model);
-        for run in runs(cx) {
-            let stage = cx.model.stage_of(run.index);
+        let model = cx.model;
+        let mut ships = None;
+        for (index, instr) in cx.instructions() {
+            // Most RUNs do not mention `update`: they need not be split into commands.
+            let Some(instr) = run_instr(instr).filter(|_| {
+                shell::may_have_word(&model.text[instr.range()], "update", model.escape)
+            }) else {
+                continue;
+            };
+            let run = Run {
+                index,
+                instr,
+                commands: model.commands(index),
+            };
+            let ships = ships.get_or_insert_with(|| shipping_stages(model));
+            let stage = model.stage_of(run.index);
             if stage.is_some_and(|s| !ships[s]) || run.has_cache_mount(&["/var/lib/apt"]) {
                 continue;
             }

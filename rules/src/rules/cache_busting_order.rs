@@ -79,13 +79,30 @@ impl Rule for CacheBustingOrder {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for stage in cx.stages() {
-            let workdirs = stage_workdirs(model, stage.from, stage.end);
+            // Read only for a copy that a RUN follows (most copies have none right after them):
+            // the working directories, and the earlier copies (`pending` until then).
+            let mut workdirs = None;
             let mut earlier: Vec<CopyInfo> = Vec::new();
+            let mut pending: Vec<usize> = Vec::new();
             for i in stage.from + 1..stage.end {
-                let stage_ws = &workdirs[i - stage.from - 1..];
-                let Some(copy) = copy_info(model, i, stage_ws[0].as_deref()) else {
+                if !matches!(
+                    model.instructions[i].kind(),
+                    SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR
+                ) {
+                    continue;
+                }
+                if !run_follows(model, i, stage.end) {
+                    pending.push(i);
+                    continue;
+                }
+                let workdirs =
+                    workdirs.get_or_insert_with(|| stage_workdirs(model, stage.from, stage.end));
+                let wd = |j: usize| workdirs[j - stage.from - 1].as_deref();
+                earlier.extend(pending.drain(..).filter_map(|j| copy_info(model, j, wd(j))));
+                let Some(copy) = copy_info(model, i, wd(i)) else {
                     continue;
                 };
+                let stage_ws = &workdirs[i - stage.from - 1..];
                 // Once the whole context is in, a later copy cannot be made cheaper.
                 if !earlier.iter().any(CopyInfo::is_whole) {
                     if let Some(all) = copy_all(&copy, cx.build_context) {
@@ -1245,6 +1262,16 @@ fn quoted_list(items: &[String]) -> String {
         1 => q[0].clone(),
         n => format!("{} and {}", q[..n - 1].join(", "), q[n - 1]),
     }
+}
+
+/// Whether a RUN comes after the copy at `c` before anything but configuration (what
+/// [`analyze`] looks at): without one there is nothing to report.
+fn run_follows(model: &Model, c: usize, end: usize) -> bool {
+    model.instructions[c + 1..end]
+        .iter()
+        .map(|i| i.kind())
+        .find(|&k| !is_movable_config(k))
+        == Some(SyntaxKind::RUN_INSTR)
 }
 
 fn analyze(

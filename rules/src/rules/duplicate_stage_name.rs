@@ -1,4 +1,6 @@
+use crate::model::StageInfo;
 use crate::prelude::*;
+use std::collections::hash_map::{Entry, HashMap};
 
 declare_rule! {
     /// ## What it does
@@ -41,16 +43,20 @@ impl Rule for DuplicateStageName {
     // File: points at the earlier stage of the same name, in another unit.
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        let stages = &cx.model.stages;
-        for (i, stage) in stages.iter().enumerate() {
+        // The first stage of each name.
+        let mut first: HashMap<String, &StageInfo> = HashMap::new();
+        for stage in cx.stages() {
             let (Some(name), Some(lower)) = (&stage.name, stage.name_lower()) else {
                 continue;
             };
-            let Some(earlier) = stages[..i]
-                .iter()
-                .find(|s| s.is_named(&lower))
-                .and_then(|s| s.name.as_ref())
-            else {
+            let earlier = match first.entry(lower.clone()) {
+                Entry::Occupied(e) => e.get().name.as_ref(),
+                Entry::Vacant(e) => {
+                    e.insert(stage);
+                    continue;
+                }
+            };
+            let Some(earlier) = earlier else {
                 continue;
             };
             out.push(

@@ -46,23 +46,24 @@ impl Rule for InconsistentInstructionCasing {
         let Some(first) = model.stages.first() else {
             return;
         };
-        let keywords: Vec<_> = model.instructions[first.from..]
+        let keywords: Vec<(&str, TextRange)> = model.instructions[first.from..]
             .iter()
             .filter(|i| i.kind() != SyntaxKind::UNKNOWN_INSTR)
-            .filter_map(|i| i.keyword())
+            .filter_map(keyword)
             .collect();
         let (mut lower, mut upper) = (0, 0);
-        for kw in &keywords {
-            let t = kw.text();
-            if t == t.to_lowercase() {
+        for &(t, _) in &keywords {
+            if is_lower(t) {
                 lower += 1;
-            } else if t == t.to_uppercase() {
+            } else if is_upper(t) {
                 upper += 1;
             }
         }
         let majority_lower = lower > upper;
-        for kw in &keywords {
-            let t = kw.text();
+        for &(t, range) in &keywords {
+            if (majority_lower && is_lower(t)) || (!majority_lower && is_upper(t)) {
+                continue;
+            }
             let (wanted, casing) = if majority_lower {
                 (t.to_lowercase(), "lowercase")
             } else {
@@ -74,7 +75,7 @@ impl Rule for InconsistentInstructionCasing {
             out.push(
                 Diagnostic::new(
                     &META,
-                    kw.text_range(),
+                    range,
                     format!(
                         "Command '{t}' should match the case of the command majority ({casing})"
                     ),
@@ -82,10 +83,46 @@ impl Rule for InconsistentInstructionCasing {
                 .with_fix(Fix {
                     message: format!("Write `{wanted}`"),
                     applicability: Applicability::Safe,
-                    edits: vec![Edit::replace(kw.text_range(), wanted)],
+                    edits: vec![Edit::replace(range, wanted)],
                 }),
             );
         }
+    }
+}
+
+/// An instruction's keyword and its range, read from the green tree (as
+/// [`Instruction::keyword`] finds it, without making a cursor for each token on the way).
+fn keyword(instr: &Instruction) -> Option<(&str, TextRange)> {
+    use rowan::{Language, NodeOrToken};
+    let kw = dflint_syntax::DockerfileLanguage::kind_to_raw(SyntaxKind::KEYWORD);
+    let node = instr.syntax();
+    let mut at = node.text_range().start();
+    for child in node.green().children() {
+        match child {
+            NodeOrToken::Token(t) if t.kind() == kw => {
+                return Some((t.text(), TextRange::at(at, t.text_len())));
+            }
+            _ => at += child.text_len(),
+        }
+    }
+    None
+}
+
+/// `t == t.to_lowercase()`, without allocating for ASCII (keywords are).
+fn is_lower(t: &str) -> bool {
+    if t.is_ascii() {
+        !t.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        t == t.to_lowercase()
+    }
+}
+
+/// `t == t.to_uppercase()`, without allocating for ASCII.
+fn is_upper(t: &str) -> bool {
+    if t.is_ascii() {
+        !t.bytes().any(|b| b.is_ascii_lowercase())
+    } else {
+        t == t.to_uppercase()
     }
 }
 

@@ -45,6 +45,13 @@ impl Rule for InvalidDefinitionDescription {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for (_, instr) in cx.instructions() {
+            if !matches!(instr.kind(), SyntaxKind::ARG_INSTR | SyntaxKind::FROM_INSTR) {
+                continue;
+            }
+            // Most definitions have no comment above them: look there first.
+            let Some(comment) = description_comment(instr) else {
+                continue;
+            };
             let words: Vec<Word> = match instr.kind() {
                 SyntaxKind::ARG_INSTR => instr.arg_decls().filter_map(|d| d.name()).collect(),
                 SyntaxKind::FROM_INSTR => instr.stage_name().into_iter().collect(),
@@ -57,9 +64,6 @@ impl Rule for InvalidDefinitionDescription {
                 ("FROM", vec![first_word.text.to_lowercase()])
             } else {
                 ("ARG", words.iter().map(|w| w.text.clone()).collect())
-            };
-            let Some(comment) = description_comment(instr) else {
-                continue;
             };
             let text = comment.text().trim_start_matches('#').trim();
             let first = text.split(' ').next().unwrap_or("");

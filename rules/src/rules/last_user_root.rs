@@ -1,5 +1,6 @@
-use crate::model::{expand, unquote};
+use crate::model::{expand, unquote, StageRefs};
 use crate::prelude::*;
+use crate::shell;
 
 declare_rule! {
     /// ## What it does
@@ -57,52 +58,74 @@ impl Rule for LastUserRoot {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         let n = model.stages.len();
-        // The USER word in effect at the end of each stage (inherited through FROM <stage>).
-        let mut last: Vec<Option<(Word, String)>> = Vec::with_capacity(n);
+        // The USER in effect at the end of each stage (inherited through FROM <stage>), and its
+        // value. Most files end no stage as root: then which stages are used does not matter.
+        let mut users: Vec<Option<(Word, String)>> = Vec::with_capacity(n);
+        for (s, stage) in model.stages.iter().enumerate() {
+            let user = match last_user(model, s) {
+                Some((i, w)) => {
+                    let v = expand(&unquote(&w.text), &|v| model.value_at(i, v));
+                    Some((w, v))
+                }
+                // A base stage is always an earlier one.
+                None => stage
+                    .base_stage
+                    .filter(|&b| b < s)
+                    .and_then(|b| users[b].clone()),
+            };
+            users.push(user);
+        }
+        if !users.iter().flatten().any(|(_, v)| is_root(v)) {
+            return;
+        }
+        let refs = StageRefs::new(model);
+        // Stages used by others: built on, copied from, mounted.
         let mut used = vec![false; n];
-        for stage in cx.stages() {
-            let mut user = stage.base_stage.and_then(|b| last[b].clone());
+        for stage in &model.stages {
             if let Some(b) = stage.base_stage {
                 used[b] = true;
             }
-            for i in stage.from + 1..stage.end {
-                let instr = &model.instructions[i];
-                match instr.kind() {
-                    SyntaxKind::USER_INSTR => {
-                        if let Some(w) = instr.args().into_iter().next() {
-                            let v = expand(&unquote(&w.text), &|v| model.value_at(i, v));
-                            user = Some((w, v));
-                        }
+        }
+        let in_stages = cx
+            .stages()
+            .iter()
+            .flat_map(|st| &model.instructions[st.from + 1..st.end]);
+        for instr in in_stages {
+            // Most instructions do not mention `from`: their flags need not be read.
+            let kind = instr.kind();
+            if !matches!(kind, SyntaxKind::COPY_INSTR | SyntaxKind::RUN_INSTR)
+                || !shell::may_have_word(&model.text[instr.range()], "from", model.escape)
+            {
+                continue;
+            }
+            match kind {
+                SyntaxKind::COPY_INSTR => {
+                    let from = instr.flag("from").and_then(|f| f.unquoted_value());
+                    if let Some(s) = from.and_then(|f| refs.get(&f)) {
+                        used[s] = true;
                     }
-                    SyntaxKind::COPY_INSTR => {
-                        let from = instr.flag("from").and_then(|f| f.unquoted_value());
-                        if let Some(s) = from.and_then(|f| model.stage_by_ref(&f)) {
-                            used[s] = true;
-                        }
-                    }
-                    SyntaxKind::RUN_INSTR => {
-                        for f in instr.flags().filter(|f| f.name() == "mount") {
-                            let v = f.unquoted_value().unwrap_or_default();
-                            for part in v.split(',') {
-                                if let Some(("from", s)) = part.split_once('=') {
-                                    if let Some(s) = model.stage_by_ref(s.trim()) {
-                                        used[s] = true;
-                                    }
+                }
+                SyntaxKind::RUN_INSTR => {
+                    for f in instr.flags().filter(|f| f.name() == "mount") {
+                        let v = f.unquoted_value().unwrap_or_default();
+                        for part in v.split(',') {
+                            if let Some(("from", s)) = part.split_once('=') {
+                                if let Some(s) = refs.get(s.trim()) {
+                                    used[s] = true;
                                 }
                             }
                         }
                     }
-                    _ => {}
                 }
+                _ => {}
             }
-            last.push(user);
         }
         let mut reported: Vec<TextRange> = Vec::new();
-        for s in 0..n {
-            if used[s] && s + 1 != n {
+        for (s, &used) in used.iter().enumerate() {
+            if used && s + 1 != n {
                 continue;
             }
-            let Some((w, v)) = &last[s] else { continue };
+            let Some((w, v)) = &users[s] else { continue };
             if !is_root(v) || reported.contains(&w.range) {
                 continue;
             }
@@ -118,6 +141,18 @@ impl Rule for LastUserRoot {
             out.push(d);
         }
     }
+}
+
+/// The last USER of stage `s` that has an argument: the instruction's index and its word.
+fn last_user(model: &Model, s: usize) -> Option<(usize, Word)> {
+    let stage = &model.stages[s];
+    (stage.from + 1..stage.end).rev().find_map(|i| {
+        let instr = &model.instructions[i];
+        (instr.kind() == SyntaxKind::USER_INSTR)
+            .then(|| instr.args().into_iter().next())
+            .flatten()
+            .map(|w| (i, w))
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use dflint_context::{
 };
 use dflint_syntax::validate::suggest;
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -76,6 +77,7 @@ impl Rule for MissingContext {
         let model = cx.model;
         // The first instruction that reads the context: where a broken ignore file is reported.
         let mut first_user: Option<TextRange> = None;
+        let listings = Listings::default();
         for (i, instr) in cx.instructions() {
             let sources = match instr.kind() {
                 SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR => copy_sources(model, i, instr),
@@ -89,7 +91,7 @@ impl Rule for MissingContext {
                 first_user = instr.keyword().map(|k| k.text_range());
             }
             for src in sources {
-                check_source(bc, &src, out);
+                check_source(bc, &src, &listings, out);
             }
         }
         if let (Some(range), Some(problem)) = (first_user, ignore_problem(bc)) {
@@ -397,7 +399,7 @@ fn var_value(model: &Model, instr: usize, name: &str, depth: usize) -> Option<St
 }
 
 /// Reports one source that is not usable as the build would use it.
-fn check_source(bc: &BuildContext, src: &Source, out: &mut Vec<Diagnostic>) {
+fn check_source(bc: &BuildContext, src: &Source, listings: &Listings, out: &mut Vec<Diagnostic>) {
     if src.mount && contains_wildcards(&src.value) {
         // A mount source is a literal path; one with `*` is rare enough not to model.
         return;
@@ -460,7 +462,7 @@ fn check_source(bc: &BuildContext, src: &Source, out: &mut Vec<Diagnostic>) {
                 ),
             )
         }
-        other => match describe(bc, src, &subject, other) {
+        other => match describe(bc, src, &subject, other, listings) {
             Some(d) => d,
             None => return,
         },
@@ -473,6 +475,7 @@ fn describe(
     src: &Source,
     subject: &str,
     res: &SourceResolution,
+    listings: &Listings,
 ) -> Option<Diagnostic> {
     Some(match res {
         SourceResolution::Missing { path } => {
@@ -484,7 +487,7 @@ fn describe(
                     context_dir(bc).map_or(String::new(), |dir| format!(" ({dir})"))
                 ),
             );
-            if let Some(s) = did_you_mean(bc, path) {
+            if let Some(s) = did_you_mean(bc, path, listings) {
                 d = d.with_note(format!("did you mean `{s}`?"));
             }
             if let Some(repo) = src.value.strip_prefix("github.com/") {
@@ -628,24 +631,40 @@ fn context_dir(bc: &BuildContext) -> Option<String> {
     Some(if s.is_empty() { ".".to_string() } else { s })
 }
 
+/// What [`did_you_mean`] reads of the context, read once per check (many sources may miss in the
+/// same folder): whether a path exists, and the names of a folder that are not excluded.
+#[derive(Default)]
+struct Probes {
+    exists: HashMap<String, bool>,
+    names: HashMap<String, Vec<String>>,
+}
+
+type Listings = RefCell<Probes>;
+
 /// A path with one component corrected: the first component that does not exist, replaced by
 /// a close name (Levenshtein at most 2) in the same folder that is not excluded.
-fn did_you_mean(bc: &BuildContext, path: &str) -> Option<String> {
+fn did_you_mean(bc: &BuildContext, path: &str, listings: &Listings) -> Option<String> {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     let mut prefix = String::new();
     for (n, part) in parts.iter().enumerate() {
         let candidate = join(&prefix, part);
-        if bc.fs().kind(&candidate).is_some() {
+        let mut probes = listings.borrow_mut();
+        let exists = *probes
+            .exists
+            .entry(candidate.clone())
+            .or_insert_with(|| bc.fs().kind(&candidate).is_some());
+        if exists {
             prefix = candidate;
             continue;
         }
-        let names: Vec<String> = bc
-            .fs()
-            .read_dir(&prefix)
-            .into_iter()
-            .map(|(name, _)| name)
-            .filter(|name| bc.excluded_by(&join(&prefix, name)).is_none())
-            .collect();
+        let names = probes.names.entry(prefix.clone()).or_insert_with(|| {
+            bc.fs()
+                .read_dir(&prefix)
+                .into_iter()
+                .map(|(name, _)| name)
+                .filter(|name| bc.excluded_by(&join(&prefix, name)).is_none())
+                .collect()
+        });
         let best = suggest(part, names.iter().map(String::as_str))?;
         let mut fixed = join(&prefix, best);
         for rest in &parts[n + 1..] {
