@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p dflint-rules --example incremental_times -- FILE [ROUNDS]`
 
-use dflint_rules::{CheckCache, Model, RuleContext, Scope, Settings, registry};
+use dflint_rules::{registry, CheckCache, Model, RuleContext, Scope, Settings};
 use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::model::Model;
 use crate::rule::{Rule, RuleContext, Scope};
-use crate::{Diagnostic, RuleMeta, registry, suppress};
+use crate::{registry, suppress, Diagnostic, RuleMeta};
 use dflint_context::BuildContext;
 use dflint_syntax::{TextRange, TextSize};
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! A cold `CheckCache::check` of a large file splits the units over two threads; the result
 //! must still equal `check`'s, and so must the next, incremental, check after an edit.
 
-use dflint_rules::{CheckCache, Model, Settings, check, registry};
+use dflint_rules::{check, registry, CheckCache, Model, Settings};
 use std::path::Path;
 
 #[test]

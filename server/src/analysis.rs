@@ -14,9 +14,9 @@
 use crate::backend::guard;
 use crate::document::{Snapshot, SnapshotRef};
 use dflint_rules::Model;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;
+use std::sync::Arc;
 use tower_lsp_server::jsonrpc::{Error, Result};
 
 type Run = Box<dyn FnOnce(&Snapshot, &Model) + Send>;
@@ -73,7 +73,15 @@ fn serve(rx: mpsc::Receiver<Job>) {
         // loop goes on with the next one.
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let snap = job.snap.clone();
+            let t = std::time::Instant::now();
             let model = Model::new(&snap.text, &snap.parse);
+            if crate::checker::trace() {
+                eprintln!(
+                    "dflint lsp: analysis model for version {}: {:?}",
+                    snap.version,
+                    t.elapsed()
+                );
+            }
             (job.run)(&snap, &model);
             loop {
                 match rx.recv() {

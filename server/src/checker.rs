@@ -8,17 +8,17 @@
 
 use crate::diagnostics;
 use crate::document::{Docs, SnapshotRef};
-use crate::settings::{Environment, lock};
+use crate::settings::{lock, Environment};
 use crate::transport::Raw;
 use dflint_context::BuildContext;
 use dflint_rules::{CheckCache, Model, Settings};
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Arc, OnceLock};
 use std::time::Instant;
 
 /// `DFLINT_LSP_TRACE=1`: each check's phases on stderr (for profiling the server).
-fn trace() -> bool {
+pub fn trace() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("DFLINT_LSP_TRACE").is_some())
 }

@@ -3,7 +3,7 @@
 use crate::convert;
 use crate::document::Snapshot;
 use crate::settings::Environment;
-use dflint_rules::{Diagnostic, Model, Severity, registry};
+use dflint_rules::{registry, Diagnostic, Model, Severity};
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;

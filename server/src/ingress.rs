@@ -14,8 +14,8 @@ use crate::handlers;
 use crate::settings::lock;
 use crate::transport::Raw;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
 };
@@ -127,8 +127,17 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
         let answer = shared
             .analysis
             .with_model("documentSymbol", snap, move |s, m| {
+                let t0 = std::time::Instant::now();
                 let result = handlers::symbols::document_symbols(s, m, nested);
+                let t1 = std::time::Instant::now();
                 send(&raw2, id2, result);
+                if crate::checker::trace() {
+                    eprintln!(
+                        "dflint lsp: documentSymbol: symbols {:?}, serialized and queued {:?}",
+                        t1 - t0,
+                        t1.elapsed()
+                    );
+                }
             })
             .await;
         if let Err(e) = answer {

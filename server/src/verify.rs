@@ -6,13 +6,13 @@
 //! lines with the evidence. Builds take seconds to minutes, so the run gets its own thread and
 //! runtime: the server's workers keep answering other requests meanwhile.
 
-use dflint_engine::Engine;
 use dflint_engine::verify::{self, Report, Status, VerifyOptions};
+use dflint_engine::Engine;
 use std::path::PathBuf;
-use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::notification::Progress;
 use tower_lsp_server::ls_types::request::WorkDoneProgressCreate;
 use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
 
 pub const COMMAND: &str = "dflint.verify";
 

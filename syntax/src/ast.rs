@@ -4,7 +4,7 @@
 //! markers and skipped lines removed), with a map from logical offsets to file ranges so that
 //! every word and variable reference still has its exact range in the file.
 
-use crate::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize, vars};
+use crate::{vars, SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize};
 use rowan::{NodeOrToken, WalkEvent};
 
 macro_rules! node_view {
@@ -129,19 +129,17 @@ fn significant_tokens(
 ) -> impl Iterator<Item = SyntaxToken> {
     let root = node.clone();
     let mut preorder = node.preorder_with_tokens();
-    std::iter::from_fn(move || {
-        loop {
-            match preorder.next()? {
-                WalkEvent::Enter(NodeOrToken::Node(n))
-                    if n.kind() == SKIPPED_LINE || (n != root && stop_at(n.kind())) =>
-                {
-                    preorder.skip_subtree();
-                }
-                WalkEvent::Enter(NodeOrToken::Token(t)) if t.kind() != CONTINUATION => {
-                    return Some(t);
-                }
-                _ => {}
+    std::iter::from_fn(move || loop {
+        match preorder.next()? {
+            WalkEvent::Enter(NodeOrToken::Node(n))
+                if n.kind() == SKIPPED_LINE || (n != root && stop_at(n.kind())) =>
+            {
+                preorder.skip_subtree();
             }
+            WalkEvent::Enter(NodeOrToken::Token(t)) if t.kind() != CONTINUATION => {
+                return Some(t);
+            }
+            _ => {}
         }
     })
 }

@@ -2,7 +2,7 @@
 //! heredocs), for `dflint parse --format json` and for comparing with BuildKit itself.
 
 use crate::ast::{Dockerfile, Instruction};
-use crate::instr::{Args, Instr, parse_instr};
+use crate::instr::{parse_instr, Args, Instr};
 use crate::{LineIndex, Parse};
 use serde::Serialize;
 

@@ -13,7 +13,7 @@
 //! idempotent and parses to the same instructions (shell commands differ at most in blanks
 //! outside quotes).
 
-use crate::{Parse, SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, parse};
+use crate::{parse, Parse, SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken};
 use rowan::NodeOrToken;
 
 #[derive(Clone, Debug)]

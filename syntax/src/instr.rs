@@ -4,12 +4,12 @@
 //! Ranges are byte offsets into the logical line (continuations already joined). The tree builder
 //! maps them back to the file; `buildkit.rs` reads the values.
 
-use crate::SyntaxKind::{self, *};
-use crate::lexer::{JsonToken, lex_json, split_ws};
+use crate::lexer::{lex_json, split_ws, JsonToken};
 use crate::words::{
-    HeredocMarker, Json, Piece, extract_builder_flags, heredocs_from_line, parse_json, parse_words,
-    trim_range,
+    extract_builder_flags, heredocs_from_line, parse_json, parse_words, trim_range, HeredocMarker,
+    Json, Piece,
 };
+use crate::SyntaxKind::{self, *};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]

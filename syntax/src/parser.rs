@@ -2,7 +2,7 @@
 //! exactly as BuildKit's `parser.Parse` reads them, building the lossless green tree.
 
 use crate::green::GreenBuilder;
-use crate::instr::{Args, Instr, KeyValue, heredoc_markers, parse_instr};
+use crate::instr::{heredoc_markers, parse_instr, Args, Instr, KeyValue};
 use crate::lexer::JsonToken;
 use crate::words::{HeredocMarker, Piece};
 use crate::{SyntaxError, SyntaxKind, SyntaxKind::*};

@@ -5,7 +5,7 @@ use crate::diagnostics::{self, to_lsp};
 use crate::settings::Environment;
 use crate::verify;
 use crate::{convert, document::Snapshot};
-use dflint_rules::{Applicability, Diagnostic, Edit, Model, apply_edits};
+use dflint_rules::{apply_edits, Applicability, Diagnostic, Edit, Model};
 use dflint_syntax::{TextRange, TextSize};
 use std::collections::HashMap;
 use tower_lsp_server::ls_types::*;

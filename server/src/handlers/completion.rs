@@ -2,8 +2,8 @@
 //! flag values, stage names after `--from=`, variables after `$` and `${`.
 
 use crate::{convert, docs, document::Snapshot};
-use dflint_rules::model::{AUTOMATIC_ARGS, Model, PREDEFINED_ARGS};
-use dflint_syntax::{SyntaxKind, TextRange, TextSize, validate};
+use dflint_rules::model::{Model, AUTOMATIC_ARGS, PREDEFINED_ARGS};
+use dflint_syntax::{validate, SyntaxKind, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
 fn is_name_char(c: char) -> bool {

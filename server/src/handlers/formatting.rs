@@ -2,7 +2,7 @@
 //! formatter keeps every line where it is, so the edits are per changed line.
 
 use crate::{convert, document::Snapshot};
-use dflint_syntax::format::{FormatOptions, format_text};
+use dflint_syntax::format::{format_text, FormatOptions};
 use dflint_syntax::{TextRange, TextSize};
 use tower_lsp_server::ls_types::{FormattingOptions, TextEdit};
 

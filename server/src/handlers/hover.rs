@@ -2,8 +2,8 @@
 //! point, a stage's base image.
 
 use crate::{convert, docs, document::Snapshot, names};
-use dflint_rules::model::{AUTOMATIC_ARGS, Model, PREDEFINED_ARGS, VarKind};
-use dflint_rules::{Diagnostic, registry};
+use dflint_rules::model::{Model, VarKind, AUTOMATIC_ARGS, PREDEFINED_ARGS};
+use dflint_rules::{registry, Diagnostic};
 use dflint_syntax::{SyntaxKind, TextRange};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 

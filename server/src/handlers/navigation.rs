@@ -14,12 +14,11 @@ pub fn definition(snap: &Snapshot, model: &Model, pos: Position) -> Option<GotoD
     let ranges: Vec<_> = match &sym {
         Symbol::Stage(s) => {
             let st = &model.stages[*s];
-            vec![
-                st.name
-                    .as_ref()
-                    .map(|n| n.range)
-                    .unwrap_or_else(|| model.instructions[st.from].range()),
-            ]
+            vec![st
+                .name
+                .as_ref()
+                .map(|n| n.range)
+                .unwrap_or_else(|| model.instructions[st.from].range())]
         }
         Symbol::Var { name, .. } => {
             // The definition this very mention uses, when it is a reference.

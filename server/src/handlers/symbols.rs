@@ -5,16 +5,48 @@ use dflint_rules::Model;
 use dflint_syntax::ast::Instruction;
 use tower_lsp_server::ls_types::*;
 
-fn summary(instr: &Instruction) -> String {
-    let text = instr.logical_text().text;
-    let rest = text
-        .trim_start()
-        .split_once(char::is_whitespace)
-        .map(|(_, r)| r.trim())
-        .unwrap_or("");
-    let mut s: String = rest.chars().take(60).collect();
-    if rest.chars().count() > 60 {
-        s.push('…');
+/// The instruction's arguments, continuation lines joined, whitespace collapsed, cut at 60
+/// characters. Read from the text directly, and only as far as needed: building each
+/// instruction's logical line was half the time of a 5,000-line file's symbols.
+fn summary(snap: &Snapshot, instr: &Instruction, escape: char) -> String {
+    let range = instr.range();
+    let start = instr
+        .keyword()
+        .map_or(range.start(), |k| k.text_range().end());
+    let text = &snap.text[usize::from(start)..usize::from(range.end())];
+    let mut s = String::new();
+    let mut count = 0;
+    let mut pending_space = false;
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        let trimmed = line.trim_start();
+        // Comment and blank lines inside a continuation are not part of the instruction.
+        if n > 0 && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        // As BuildKit: an escaped escape character does not continue the line.
+        let (content, continues) = match trimmed.trim_end().strip_suffix(escape) {
+            Some(c) if !c.ends_with(escape) => (c, true),
+            _ => (trimmed, false),
+        };
+        for word in content.split_whitespace() {
+            if pending_space && count > 0 {
+                s.push(' ');
+                count += 1;
+            }
+            for c in word.chars() {
+                if count == 60 {
+                    s.push('…');
+                    return s;
+                }
+                s.push(c);
+                count += 1;
+            }
+            pending_space = true;
+        }
+        if !continues {
+            break; // the logical line ends here; heredoc bodies follow
+        }
     }
     s
 }
@@ -41,12 +73,12 @@ fn symbol(
     }
 }
 
-fn instruction_symbol(snap: &Snapshot, instr: &Instruction) -> DocumentSymbol {
+fn instruction_symbol(snap: &Snapshot, instr: &Instruction, escape: char) -> DocumentSymbol {
     let sel = instr.keyword().map_or(instr.range(), |k| k.text_range());
     symbol(
         snap,
         instr.name(),
-        Some(summary(instr)),
+        Some(summary(snap, instr, escape)),
         SymbolKind::FUNCTION,
         trim_newline(snap, instr.range()),
         sel,
@@ -82,13 +114,13 @@ pub fn document_symbols(
         .first()
         .map_or(model.instructions.len(), |s| s.from);
     for instr in &model.instructions[..first_from] {
-        top.push(instruction_symbol(snap, instr));
+        top.push(instruction_symbol(snap, instr, model.escape));
     }
     for st in &model.stages {
         let from = &model.instructions[st.from];
         let children: Vec<DocumentSymbol> = model.instructions[st.from..st.end]
             .iter()
-            .map(|i| instruction_symbol(snap, i))
+            .map(|i| instruction_symbol(snap, i, model.escape))
             .collect();
         let range = from.range().cover(model.instructions[st.end - 1].range());
         let name = st
