@@ -27,6 +27,7 @@ pub fn check(
         }
         let start = all.len();
         rule.check(&cx, &mut all);
+        rule.check_file(&cx, &mut all);
         set_severity(&mut all[start..], meta, settings);
     }
     finish(model, settings, all)
@@ -189,6 +190,12 @@ impl CheckCache {
             for rule in &file_rules {
                 let from = out.len();
                 rule.check(&cx, &mut out);
+                rule.check_file(&cx, &mut out);
+                set_severity(&mut out[from..], rule.meta(), settings);
+            }
+            for rule in &stage_rules {
+                let from = out.len();
+                rule.check_file(&cx, &mut out);
                 set_severity(&mut out[from..], rule.meta(), settings);
             }
             out

@@ -67,7 +67,8 @@ pub enum Scope {
     /// unit's own text, the text before the first FROM (directives, global ARGs), the names,
     /// images and order of all stages, the text of the stages this one builds on (`FROM
     /// <stage>` chains), whether this is the last stage, the settings and the build context:
-    /// a unit whose inputs are unchanged keeps its diagnostics from the previous check.
+    /// a unit whose inputs are unchanged keeps its diagnostics from the previous check. What
+    /// one unit cannot decide goes in [`Rule::check_file`].
     Stage,
 }
 
@@ -78,6 +79,9 @@ pub trait Rule: Sync {
         Scope::File
     }
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// A whole-file part of a [`Scope::Stage`] rule, run over the whole file on every check
+    /// (for what one stage cannot decide alone). Nothing by default.
+    fn check_file(&self, _cx: &RuleContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 impl Diagnostic {

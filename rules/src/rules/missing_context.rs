@@ -70,33 +70,43 @@ impl Rule for MissingContext {
         &META
     }
 
-    // File: a broken ignore file is reported once, at the first instruction of the file that reads the context.
+    fn scope(&self) -> Scope {
+        Scope::Stage
+    }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(bc) = cx.build_context else { return };
-        let model = cx.model;
-        // The first instruction that reads the context: where a broken ignore file is reported.
-        let mut first_user: Option<TextRange> = None;
         let listings = Listings::default();
         for (i, instr) in cx.instructions() {
-            let sources = match instr.kind() {
-                SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR => copy_sources(model, i, instr),
-                SyntaxKind::RUN_INSTR => mount_sources(model, i, instr),
-                _ => continue,
-            };
-            if sources.is_empty() {
-                continue;
-            }
-            if first_user.is_none() {
-                first_user = instr.keyword().map(|k| k.text_range());
-            }
-            for src in sources {
+            for src in sources(cx.model, i, instr) {
                 check_source(bc, &src, &listings, out);
             }
         }
-        if let (Some(range), Some(problem)) = (first_user, ignore_problem(bc)) {
+    }
+
+    /// A broken ignore file is reported once, at the first instruction of the file that reads
+    /// the context: a whole-file question, asked only when the ignore file is broken.
+    fn check_file(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(problem) = cx.build_context.and_then(ignore_problem) else {
+            return;
+        };
+        let first_user = cx
+            .instructions()
+            .find(|(i, instr)| !sources(cx.model, *i, instr).is_empty())
+            .and_then(|(_, instr)| instr.keyword())
+            .map(|k| k.text_range());
+        if let Some(range) = first_user {
             out.push(Diagnostic::new(&META, range, problem));
         }
+    }
+}
+
+/// What instruction `i` reads from the context.
+fn sources(model: &Model, i: usize, instr: &Instruction) -> Vec<Source> {
+    match instr.kind() {
+        SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR => copy_sources(model, i, instr),
+        SyntaxKind::RUN_INSTR => mount_sources(model, i, instr),
+        _ => Vec::new(),
     }
 }
 
