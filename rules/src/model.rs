@@ -162,6 +162,9 @@ impl<'a> Model<'a> {
             .collect();
 
         let mut stages: Vec<StageInfo> = Vec::new();
+        // The first stage of each (lower-case) name, for `FROM <stage>`.
+        let mut first_named: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         for (i, instr) in instructions.iter().enumerate() {
             if instr.kind() != SyntaxKind::FROM_INSTR {
                 continue;
@@ -169,17 +172,25 @@ impl<'a> Model<'a> {
             if let Some(last) = stages.last_mut() {
                 last.end = i;
             }
-            let image = instr.image();
+            // `FROM image [AS name]`, read once.
+            let mut args = instr.args().into_iter();
+            let image = args.next();
+            let name = match (args.next(), args.next(), args.next()) {
+                (Some(kw), Some(n), None) if kw.text.eq_ignore_ascii_case("as") => Some(n),
+                _ => None,
+            };
             let image_resolved = image
                 .as_ref()
                 .map(|w| expand(&w.text, &|name| global_value(&global_args, name)));
-            let base_stage = image_resolved.as_ref().and_then(|img| {
-                let lower = img.to_lowercase();
-                stages.iter().position(|s| s.is_named(&lower))
-            });
-            let name = instr.stage_name();
+            let base_stage = image_resolved
+                .as_ref()
+                .and_then(|img| first_named.get(&img.to_lowercase()).copied());
+            let lower_name = name.as_ref().map(|n| n.text.to_lowercase());
+            if let Some(lower) = &lower_name {
+                first_named.entry(lower.clone()).or_insert(stages.len());
+            }
             stages.push(StageInfo {
-                lower_name: name.as_ref().map(|n| n.text.to_lowercase()),
+                lower_name,
                 index: stages.len(),
                 from: i,
                 end: instructions.len(),

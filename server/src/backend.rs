@@ -1,18 +1,18 @@
 //! The `LanguageServer` implementation: documents, versions, scheduling and dispatch. No
 //! Dockerfile knowledge here; each feature lives in `handlers/<feature>.rs`.
 
-use crate::checker::{Checker, Job};
+use crate::checker::Job;
 use crate::diagnostics;
 use crate::document::{Snapshot, SnapshotRef};
 use crate::handlers;
 use crate::ingress::Shared;
-use crate::settings::{lock, Cache, ClientSettings};
+use crate::settings::{lock, ClientSettings};
 use crate::verify;
 use dflint_rules::Diagnostic;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -30,13 +30,8 @@ pub struct Backend {
     client: Client,
     /// Documents, the analysis thread and the output queue, shared with the transport.
     shared: Arc<Shared>,
-    cache: Cache,
-    settings: RwLock<ClientSettings>,
     caps: RwLock<ClientCaps>,
-    last_config_error: Mutex<Option<String>>,
     result_ids: AtomicU64,
-    /// Checks documents and publishes their diagnostics.
-    checker: Checker,
 }
 
 /// Runs a handler body; a panic becomes an internal error and the server keeps serving.
@@ -59,13 +54,9 @@ pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 impl Backend {
     pub fn new(client: Client, shared: Arc<Shared>) -> Backend {
         Backend {
-            checker: Checker::start(shared.docs.clone(), shared.raw.clone()),
             shared,
             client,
-            cache: Cache::default(),
-            settings: RwLock::new(ClientSettings::default()),
             caps: RwLock::new(ClientCaps::default()),
-            last_config_error: Mutex::new(None),
             result_ids: AtomicU64::new(1),
         }
     }
@@ -88,10 +79,7 @@ impl Backend {
     }
 
     fn client_settings(&self) -> ClientSettings {
-        self.settings
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.shared.client_settings()
     }
 
     fn caps(&self) -> ClientCaps {
@@ -99,8 +87,7 @@ impl Backend {
     }
 
     fn environment(&self, snap: &Snapshot) -> crate::settings::Environment {
-        self.cache
-            .environment(&self.client_settings(), snap.path.as_deref())
+        self.shared.environment(snap)
     }
 
     /// The diagnostics of this snapshot: cached when already checked, computed otherwise.
@@ -116,25 +103,13 @@ impl Backend {
         Arc::new(diagnostics::check(snap, &env))
     }
 
-    /// Has the checker thread check a snapshot and publish the result unless the document
-    /// changed in the meantime.
     async fn check_and_publish(&self, snap: SnapshotRef) {
-        let env = self.environment(&snap);
-        if let Some(err) = env.config_error.clone() {
-            let new = lock(&self.last_config_error).replace(err.clone()) != Some(err.clone());
-            if new {
-                self.client
-                    .show_message(MessageType::ERROR, format!("dflint: {err}"))
-                    .await;
-            }
-        }
-        let push = self.client_settings().push_diagnostics != Some(false);
-        self.checker.submit(Job::Check { snap, env, push });
+        self.shared.schedule_check(snap);
     }
 
     /// Checks every open document again, from scratch (configuration or context files changed).
     async fn recheck_all(&self) {
-        self.checker.submit(Job::Invalidate);
+        self.shared.checker.submit(Job::Invalidate);
         let snaps: Vec<SnapshotRef> = lock(&self.shared.docs)
             .values()
             .map(|e| e.snap.clone())
@@ -154,8 +129,8 @@ impl Backend {
         }];
         if let Ok(values) = self.client.configuration(items).await {
             if let Some(s) = values.first().and_then(ClientSettings::from_json) {
-                *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
-                self.cache.clear_configs();
+                self.shared.set_client_settings(s);
+                self.shared.cache.clear_configs();
             }
         }
     }
@@ -208,7 +183,7 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(ClientSettings::from_json)
         {
-            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+            self.shared.set_client_settings(s);
         }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
@@ -243,26 +218,20 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    // The transport has already applied didOpen and didChange to the documents, in the order
-    // they arrived (see `ingress`); here the new version is only scheduled for checking.
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        if let Some(snap) = self.snapshot(&params.text_document.uri) {
-            self.check_and_publish(snap).await;
-        }
-    }
+    // The transport applies didOpen and didChange to the documents and schedules their check
+    // as they arrive (see `ingress`): nothing is left to do here.
+    async fn did_open(&self, _: DidOpenTextDocumentParams) {}
 
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        if let Some(snap) = self.snapshot(&params.text_document.uri) {
-            self.check_and_publish(snap).await;
-        }
-    }
+    async fn did_change(&self, _: DidChangeTextDocumentParams) {}
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let push = self.client_settings().push_diagnostics != Some(false);
-        self.checker.submit(Job::Forget(uri.as_str().to_string()));
+        self.shared
+            .checker
+            .submit(Job::Forget(uri.as_str().to_string()));
         let mut docs = lock(&self.shared.docs);
         // Sent under the lock: a check finishing now cannot publish after this.
         if docs.remove(uri.as_str()).is_some() && push {
@@ -274,11 +243,11 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if let Some(s) = ClientSettings::from_json(&params.settings) {
-            *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+            self.shared.set_client_settings(s);
         } else {
             self.pull_configuration().await;
         }
-        self.cache.clear_configs();
+        self.shared.cache.clear_configs();
         self.recheck_all().await;
     }
 
@@ -286,10 +255,10 @@ impl LanguageServer for Backend {
         for change in &params.changes {
             let name = change.uri.as_str().rsplit('/').next().unwrap_or("");
             if name == "dflint.toml" || name == ".dflint.toml" {
-                self.cache.clear_configs();
+                self.shared.cache.clear_configs();
             }
             if name.ends_with("dockerignore") {
-                self.cache.clear_contexts();
+                self.shared.cache.clear_contexts();
             }
         }
         // Any file may be a COPY source: check again (the context view reads the disk live).

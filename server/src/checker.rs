@@ -6,7 +6,7 @@
 //! documents lock after checking that the version is still the current one, so a result can
 //! never overtake a newer one or a close.
 
-use crate::diagnostics;
+use crate::diagnostics::JsonCache;
 use crate::document::{Docs, SnapshotRef};
 use crate::settings::{lock, Environment};
 use crate::transport::Raw;
@@ -43,6 +43,7 @@ pub struct Checker {
 /// What a document's cache was built for.
 struct DocCache {
     cache: CheckCache,
+    json: JsonCache,
     settings: Arc<Settings>,
     context: Option<Arc<BuildContext>>,
 }
@@ -118,6 +119,7 @@ fn check_one(
         .entry(snap.uri.as_str().to_string())
         .or_insert_with(|| DocCache {
             cache: CheckCache::default(),
+            json: JsonCache::default(),
             settings: env.settings.clone(),
             context: env.context.clone(),
         });
@@ -139,14 +141,12 @@ fn check_one(
         .check(&model, env.context.as_deref(), &env.settings);
     drop(model);
     let t2 = Instant::now();
-    let message = push.then(|| {
-        let lsp: Vec<_> = diags.iter().map(|d| diagnostics::to_lsp(snap, d)).collect();
-        diagnostics::publish_message(&snap.uri, &lsp, Some(snap.version))
-    });
+    let message = push.then(|| entry.json.publish_message(snap, &diags, Some(snap.version)));
     if trace() {
         eprintln!(
-            "dflint lsp: checked version {}: model {:?}, rules {:?}, to LSP {:?}",
+            "dflint lsp: checked version {}: queued {:?}, model {:?}, rules {:?}, to LSP {:?}",
             snap.version,
+            t0 - snap.created,
             t1 - t0,
             t2 - t1,
             t2.elapsed()

@@ -5,8 +5,9 @@ use crate::document::Snapshot;
 use crate::settings::Environment;
 use dflint_rules::{registry, Diagnostic, Model, Severity};
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticTag, Location,
     NumberOrString, Uri,
@@ -108,5 +109,93 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
             "name": d.name,
             "fixable": d.fix.is_some(),
         })),
+    }
+}
+
+/// The serialized form of each diagnostic of the last publication, so that a re-check after a
+/// keystroke serializes only what changed. A diagnostic is reused when what the client sees of
+/// it is the same: rule, severity, message, notes, related messages, whether it has a fix, and
+/// its line and column ranges (its byte ranges move with every character typed above it).
+#[derive(Default)]
+pub struct JsonCache {
+    /// By a hash of the rule and the positions; the rest is compared on use.
+    entries: HashMap<u64, Arc<Serialized>>,
+}
+
+struct Serialized {
+    diag: Diagnostic,
+    /// Its range and its related locations' ranges, as the client sees them.
+    positions: Vec<lsp::Range>,
+    json: Vec<u8>,
+}
+
+/// True if `a` and `b` serialize the same, given the same positions.
+fn looks_the_same(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.code == b.code
+        && a.severity == b.severity
+        && a.message == b.message
+        && a.notes == b.notes
+        && a.fix.is_some() == b.fix.is_some()
+        && a.related.len() == b.related.len()
+        && a.related
+            .iter()
+            .zip(&b.related)
+            .all(|(x, y)| x.message == y.message)
+}
+
+impl JsonCache {
+    /// A whole `textDocument/publishDiagnostics` notification, serialized.
+    pub fn publish_message(
+        &mut self,
+        snap: &Snapshot,
+        diagnostics: &[Diagnostic],
+        version: Option<i32>,
+    ) -> Vec<u8> {
+        let mut next: HashMap<u64, Arc<Serialized>> = HashMap::with_capacity(diagnostics.len());
+        let mut out = Vec::with_capacity(diagnostics.len() * 340 + 256);
+        out.extend_from_slice(
+            br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+        );
+        let _ = serde_json::to_writer(&mut out, &snap.uri);
+        out.extend_from_slice(br#","diagnostics":["#);
+        for (n, d) in diagnostics.iter().enumerate() {
+            let positions: Vec<lsp::Range> = std::iter::once(d.range)
+                .chain(d.related.iter().map(|r| r.range))
+                .map(|r| convert::range(snap, r))
+                .collect();
+            let key = {
+                let mut h = DefaultHasher::new();
+                d.code.hash(&mut h);
+                for p in &positions {
+                    (p.start.line, p.start.character, p.end.line, p.end.character).hash(&mut h);
+                }
+                h.finish()
+            };
+            let found = self
+                .entries
+                .get(&key)
+                .filter(|s| s.positions == positions && looks_the_same(&s.diag, d))
+                .cloned();
+            let entry = found.unwrap_or_else(|| {
+                Arc::new(Serialized {
+                    json: serde_json::to_vec(&to_lsp(snap, d)).unwrap_or_default(),
+                    diag: d.clone(),
+                    positions,
+                })
+            });
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&entry.json);
+            // Of two diagnostics with the same key (same rule and place), the last is kept.
+            next.insert(key, entry);
+        }
+        out.extend_from_slice(b"]");
+        if let Some(v) = version {
+            out.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
+        }
+        out.extend_from_slice(b"}}");
+        self.entries = next;
+        out
     }
 }

@@ -15,6 +15,8 @@ pub struct Snapshot {
     pub line_index: LineIndex,
     /// The file on disk, for `file:` URIs.
     pub path: Option<PathBuf>,
+    /// When this version was made (for `DFLINT_LSP_TRACE`).
+    pub created: std::time::Instant,
 }
 
 impl Snapshot {
@@ -24,6 +26,7 @@ impl Snapshot {
     }
 
     fn with_parse(uri: Uri, version: i32, text: String, parse: Parse) -> Snapshot {
+        let created = std::time::Instant::now();
         let line_index = LineIndex::new(&text);
         let path = uri.to_file_path().map(|p| p.into_owned());
         Snapshot {
@@ -33,6 +36,7 @@ impl Snapshot {
             parse,
             line_index,
             path,
+            created,
         }
     }
 

@@ -1,7 +1,7 @@
 //! What the transport does itself before tower-lsp-server sees a message.
 //!
 //! - Text synchronization (`didOpen`, `didChange`) is applied here, in the order messages
-//!   arrive, and then passed on (the server's handlers schedule the check). Every message read
+//!   arrive, and the new version goes to the checker thread at once. Every message read
 //!   afterwards, whichever task handles it, sees the edit.
 //! - `textDocument/documentSymbol` is answered here: on a 5,000-line file its answer is 0.9 MB,
 //!   and tower-lsp-server turns every result into a `serde_json::Value` tree before writing it,
@@ -9,13 +9,15 @@
 //!   on the analysis thread, and written to the output queue as it is.
 
 use crate::analysis::Analysis;
-use crate::document::{DocEntry, Docs, Snapshot};
+use crate::checker::{Checker, Job};
+use crate::document::{DocEntry, Docs, Snapshot, SnapshotRef};
 use crate::handlers;
 use crate::settings::lock;
+use crate::settings::{Cache, ClientSettings, Environment};
 use crate::transport::Raw;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
 };
@@ -25,18 +27,64 @@ pub struct Shared {
     pub docs: Docs,
     pub analysis: Analysis,
     pub raw: Raw,
+    /// Checks documents and publishes their diagnostics.
+    pub checker: Checker,
+    /// Configuration files and build contexts.
+    pub cache: Cache,
+    settings: RwLock<ClientSettings>,
+    last_config_error: Mutex<Option<String>>,
     /// The client takes nested document symbols (set at `initialize`).
     pub hierarchical_symbols: AtomicBool,
 }
 
 impl Shared {
     pub fn new(raw: Raw) -> Shared {
+        let docs = Docs::default();
         Shared {
-            docs: Docs::default(),
+            checker: Checker::start(docs.clone(), raw.clone()),
+            docs,
             analysis: Analysis::start(),
             raw,
+            cache: Cache::default(),
+            settings: RwLock::new(ClientSettings::default()),
+            last_config_error: Mutex::new(None),
             hierarchical_symbols: AtomicBool::new(false),
         }
+    }
+
+    pub fn client_settings(&self) -> ClientSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_client_settings(&self, s: ClientSettings) {
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = s;
+    }
+
+    pub fn environment(&self, snap: &Snapshot) -> Environment {
+        self.cache
+            .environment(&self.client_settings(), snap.path.as_deref())
+    }
+
+    /// Has the checker thread check a snapshot and publish the result unless the document
+    /// changed in the meantime. A configuration error is shown once.
+    pub fn schedule_check(&self, snap: SnapshotRef) {
+        let env = self.environment(&snap);
+        if let Some(err) = env.config_error.clone() {
+            let new = lock(&self.last_config_error).replace(err.clone()) != Some(err.clone());
+            if new {
+                let message = serde_json::json!({
+                    "jsonrpc": "2.0",
+                    "method": "window/showMessage",
+                    "params": {"type": 1, "message": format!("dflint: {err}")},
+                });
+                self.raw.send(message.to_string().as_bytes());
+            }
+        }
+        let push = self.client_settings().push_diagnostics != Some(false);
+        self.checker.submit(Job::Check { snap, env, push });
     }
 }
 
@@ -67,11 +115,12 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
                 lock(&shared.docs).insert(
                     snap.uri.as_str().to_string(),
                     DocEntry {
-                        snap,
+                        snap: snap.clone(),
                         diags: None,
                         tokens: None,
                     },
                 );
+                shared.schedule_check(snap);
             }
             Route::Forward
         }
@@ -93,16 +142,19 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
 }
 
 fn apply_change(shared: &Shared, p: DidChangeTextDocumentParams) {
-    let mut docs = lock(&shared.docs);
-    let Some(entry) = docs.get_mut(p.text_document.uri.as_str()) else {
-        return;
-    };
-    let applied = crate::backend::guard("didChange", || {
-        entry.snap.apply(p.text_document.version, p.content_changes)
-    });
-    if let Ok(next) = applied {
+    let next = {
+        let mut docs = lock(&shared.docs);
+        let Some(entry) = docs.get_mut(p.text_document.uri.as_str()) else {
+            return;
+        };
+        let applied = crate::backend::guard("didChange", || {
+            entry.snap.apply(p.text_document.version, p.content_changes)
+        });
+        let Ok(next) = applied else { return };
         entry.snap = Arc::new(next);
-    }
+        entry.snap.clone()
+    };
+    shared.schedule_check(next);
 }
 
 #[derive(Serialize)]

@@ -217,8 +217,9 @@ impl Dockerfile {
         self.0.children().filter_map(Instruction::cast)
     }
 
+    /// Parser directives: only at the top, before any instruction (so the walk stops there).
     pub fn directives(&self) -> impl Iterator<Item = Directive> {
-        self.0.children().filter_map(Directive::cast)
+        self.0.children().map_while(Directive::cast)
     }
 
     /// The escape character in effect (`\` unless an `# escape=` directive says otherwise).

@@ -19,12 +19,13 @@ pub struct LineCol {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![TextSize::from(0)];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(TextSize::from(i as u32 + 1));
-            }
-        }
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(TextSize::from(0));
+        // `match_indices` with a char searches with memchr.
+        line_starts.extend(
+            text.match_indices('\n')
+                .map(|(i, _)| TextSize::from(i as u32 + 1)),
+        );
         LineIndex {
             line_starts,
             len: TextSize::of(text),
@@ -79,7 +80,13 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = text[start..end].encode_utf16().count() as u32;
+        let prefix = &text[start..end];
+        // Most lines are ASCII: one byte, one UTF-16 unit.
+        let col = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.encode_utf16().count()
+        } as u32;
         LineCol { line, col }
     }
 
