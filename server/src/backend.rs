@@ -232,6 +232,7 @@ impl LanguageServer for Backend {
         self.shared
             .checker
             .submit(Job::Forget(uri.as_str().to_string()));
+        lock(&self.shared.symbols).remove(uri.as_str());
         let mut docs = lock(&self.shared.docs);
         // Sent under the lock: a check finishing now cannot publish after this.
         if docs.remove(uri.as_str()).is_some() && push {

@@ -12,10 +12,12 @@ use crate::analysis::Analysis;
 use crate::checker::{Checker, Job};
 use crate::document::{DocEntry, Docs, Snapshot, SnapshotRef};
 use crate::handlers;
+use crate::handlers::symbols::SymbolCache;
 use crate::settings::lock;
 use crate::settings::{Cache, ClientSettings, Environment};
 use crate::transport::Raw;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tower_lsp_server::ls_types::{
@@ -35,6 +37,8 @@ pub struct Shared {
     last_config_error: Mutex<Option<String>>,
     /// The client takes nested document symbols (set at `initialize`).
     pub hierarchical_symbols: AtomicBool,
+    /// Serialized document symbols per stage, per document.
+    pub symbols: Mutex<HashMap<String, SymbolCache>>,
 }
 
 impl Shared {
@@ -49,6 +53,7 @@ impl Shared {
             settings: RwLock::new(ClientSettings::default()),
             last_config_error: Mutex::new(None),
             hierarchical_symbols: AtomicBool::new(false),
+            symbols: Mutex::new(HashMap::new()),
         }
     }
 
@@ -175,14 +180,25 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
         return;
     };
     tokio::spawn(async move {
-        let (id2, raw2) = (id.clone(), raw.clone());
+        let (id2, raw2, shared2) = (id.clone(), raw.clone(), shared.clone());
         let answer = shared
             .analysis
             .with_model("documentSymbol", snap, move |s, m| {
                 let t0 = std::time::Instant::now();
-                let result = handlers::symbols::document_symbols(s, m, nested);
-                let t1 = std::time::Instant::now();
-                send(&raw2, id2, result);
+                let t1;
+                if nested {
+                    let json = {
+                        let mut caches = lock(&shared2.symbols);
+                        let cache = caches.entry(s.uri.as_str().to_string()).or_default();
+                        handlers::symbols::nested_symbols_json(s, m, cache)
+                    };
+                    t1 = std::time::Instant::now();
+                    send_raw_result(&raw2, id2, &json);
+                } else {
+                    let result = handlers::symbols::document_symbols(s, m, nested);
+                    t1 = std::time::Instant::now();
+                    send(&raw2, id2, result);
+                }
                 if crate::checker::trace() {
                     eprintln!(
                         "dflint lsp: documentSymbol: symbols {:?}, serialized and queued {:?}",
@@ -197,6 +213,17 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
             raw.send(body.to_string().as_bytes());
         }
     });
+}
+
+/// A response whose result is already JSON.
+fn send_raw_result(raw: &Raw, id: serde_json::Value, result: &[u8]) {
+    let mut body = Vec::with_capacity(result.len() + 64);
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    let _ = serde_json::to_writer(&mut body, &id);
+    body.extend_from_slice(br#","result":"#);
+    body.extend_from_slice(result);
+    body.push(b'}');
+    raw.send(&body);
 }
 
 fn send<T: Serialize>(raw: &Raw, id: serde_json::Value, result: T) {

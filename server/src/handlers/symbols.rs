@@ -3,6 +3,10 @@
 use crate::{convert, document::Snapshot};
 use dflint_rules::Model;
 use dflint_syntax::ast::Instruction;
+use dflint_syntax::{TextRange, TextSize};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 
 /// The instruction's arguments, continuation lines joined, whitespace collapsed, cut at 60
@@ -92,11 +96,37 @@ fn trim_newline(snap: &Snapshot, r: dflint_syntax::TextRange) -> dflint_syntax::
     dflint_syntax::TextRange::at(r.start(), dflint_syntax::TextSize::of(trimmed))
 }
 
-pub fn document_symbols(
+/// The stage's symbol, its instructions inside.
+fn stage_symbol(
     snap: &Snapshot,
     model: &Model,
-    nested: bool,
-) -> Option<DocumentSymbolResponse> {
+    st: &dflint_rules::model::StageInfo,
+) -> DocumentSymbol {
+    let from = &model.instructions[st.from];
+    let children: Vec<DocumentSymbol> = model.instructions[st.from..st.end]
+        .iter()
+        .map(|i| instruction_symbol(snap, i, model.escape))
+        .collect();
+    let range = from.range().cover(model.instructions[st.end - 1].range());
+    let name = st
+        .name
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_else(|| format!("stage {}", st.index));
+    let sel = st.name.as_ref().map_or(from.range(), |n| n.range);
+    symbol(
+        snap,
+        name,
+        st.image_resolved.clone(),
+        SymbolKind::MODULE,
+        trim_newline(snap, range),
+        trim_newline(snap, sel),
+        Some(children),
+    )
+}
+
+/// Directives and the instructions before the first FROM.
+fn top_symbols(snap: &Snapshot, model: &Model) -> Vec<DocumentSymbol> {
     let mut top: Vec<DocumentSymbol> = Vec::new();
     for d in model.tree.directives() {
         top.push(symbol(
@@ -116,28 +146,77 @@ pub fn document_symbols(
     for instr in &model.instructions[..first_from] {
         top.push(instruction_symbol(snap, instr, model.escape));
     }
+    top
+}
+
+/// Each stage's serialized symbol by what it depends on (its text, where it starts, its
+/// name, its image as resolved, the escape character), so that a request after an edit
+/// serializes only the stages that changed or moved, and a repeated request (outline,
+/// breadcrumbs and sticky scroll each ask) none.
+#[derive(Default)]
+pub struct SymbolCache {
+    stages: HashMap<u64, Arc<Vec<u8>>>,
+}
+
+/// Nested document symbols as JSON (an array), through `cache`.
+pub fn nested_symbols_json(snap: &Snapshot, model: &Model, cache: &mut SymbolCache) -> Vec<u8> {
+    let mut out = Vec::with_capacity(snap.text.len() * 6);
+    out.push(b'[');
+    let top = top_symbols(snap, model);
+    for (n, s) in top.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut out, s);
+    }
+    let mut next = HashMap::with_capacity(model.stages.len());
+    for (n, st) in model.stages.iter().enumerate() {
+        let start = model.instructions[st.from].range().start();
+        let end = model
+            .instructions
+            .get(st.end)
+            .map_or(TextSize::of(snap.text.as_str()), |i| i.range().start());
+        let key = {
+            let mut h = DefaultHasher::new();
+            (
+                &snap.text[TextRange::new(start, end)],
+                &st.image_resolved,
+                st.index,
+            )
+                .hash(&mut h);
+            (convert::position(snap, start), model.escape).hash(&mut h);
+            h.finish()
+        };
+        let json = self_or_new(cache, key, || {
+            serde_json::to_vec(&stage_symbol(snap, model, st)).unwrap_or_default()
+        });
+        if n > 0 || !top.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(&json);
+        next.insert(key, json);
+    }
+    cache.stages = next;
+    out.push(b']');
+    out
+}
+
+fn self_or_new(cache: &SymbolCache, key: u64, make: impl FnOnce() -> Vec<u8>) -> Arc<Vec<u8>> {
+    cache
+        .stages
+        .get(&key)
+        .cloned()
+        .unwrap_or_else(|| Arc::new(make()))
+}
+
+pub fn document_symbols(
+    snap: &Snapshot,
+    model: &Model,
+    nested: bool,
+) -> Option<DocumentSymbolResponse> {
+    let mut top = top_symbols(snap, model);
     for st in &model.stages {
-        let from = &model.instructions[st.from];
-        let children: Vec<DocumentSymbol> = model.instructions[st.from..st.end]
-            .iter()
-            .map(|i| instruction_symbol(snap, i, model.escape))
-            .collect();
-        let range = from.range().cover(model.instructions[st.end - 1].range());
-        let name = st
-            .name
-            .as_ref()
-            .map(|n| n.text.clone())
-            .unwrap_or_else(|| format!("stage {}", st.index));
-        let sel = st.name.as_ref().map_or(from.range(), |n| n.range);
-        top.push(symbol(
-            snap,
-            name,
-            st.image_resolved.clone(),
-            SymbolKind::MODULE,
-            trim_newline(snap, range),
-            trim_newline(snap, sel),
-            Some(children),
-        ));
+        top.push(stage_symbol(snap, model, st));
     }
     if nested {
         return Some(DocumentSymbolResponse::Nested(top));
@@ -166,4 +245,50 @@ pub fn document_symbols(
         flatten(&snap.uri, s, None, &mut flat);
     }
     Some(DocumentSymbolResponse::Flat(flat))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn fresh(text: &str) -> serde_json::Value {
+        let snap = Snapshot::new(
+            Uri::from_str("file:///d/Dockerfile").unwrap(),
+            1,
+            text.into(),
+        );
+        let model = Model::new(&snap.text, &snap.parse);
+        serde_json::to_value(document_symbols(&snap, &model, true)).unwrap()
+    }
+
+    fn cached(text: &str, cache: &mut SymbolCache) -> serde_json::Value {
+        let snap = Snapshot::new(
+            Uri::from_str("file:///d/Dockerfile").unwrap(),
+            1,
+            text.into(),
+        );
+        let model = Model::new(&snap.text, &snap.parse);
+        serde_json::from_slice(&nested_symbols_json(&snap, &model, cache)).unwrap()
+    }
+
+    /// The per-stage cache gives what a fresh computation gives, after edits that change a
+    /// stage, move the stages below it, rename one, and change a global ARG.
+    #[test]
+    fn cached_symbols_equal_fresh_ones_across_edits() {
+        let versions = [
+            "# syntax=docker/dockerfile:1\nARG V=1\nFROM a:$V AS one\nRUN x\n\nFROM one\nCOPY . /\n",
+            "# syntax=docker/dockerfile:1\nARG V=1\nFROM a:$V AS one\nRUN x \\\n  y\n\nFROM one\nCOPY . /\n",
+            "# syntax=docker/dockerfile:1\nARG V=1\nFROM a:$V AS one\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\n",
+            "# syntax=docker/dockerfile:1\nARG V=2\nFROM a:$V AS one\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\n",
+            "# syntax=docker/dockerfile:1\nARG V=2\nFROM a:$V AS two\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\n",
+            "ARG V=2\nFROM a:$V AS two\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\n",
+            "ARG V=2\nFROM a:$V AS two\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\nFROM scratch\n",
+        ];
+        let mut cache = SymbolCache::default();
+        for text in versions {
+            assert_eq!(cached(text, &mut cache), fresh(text), "{text}");
+        }
+        assert_eq!(cache.stages.len(), 3);
+    }
 }
