@@ -39,10 +39,12 @@ pub struct Shared {
     pub hierarchical_symbols: AtomicBool,
     /// Serialized document symbols per stage, per document.
     pub symbols: Mutex<HashMap<String, SymbolCache>>,
+    /// The runtime, for work started by the transport's reader thread.
+    runtime: tokio::runtime::Handle,
 }
 
 impl Shared {
-    pub fn new(raw: Raw) -> Shared {
+    pub fn new(raw: Raw, runtime: tokio::runtime::Handle) -> Shared {
         let docs = Docs::default();
         Shared {
             checker: Checker::start(docs.clone(), raw.clone()),
@@ -54,6 +56,7 @@ impl Shared {
             last_config_error: Mutex::new(None),
             hierarchical_symbols: AtomicBool::new(false),
             symbols: Mutex::new(HashMap::new()),
+            runtime,
         }
     }
 
@@ -179,7 +182,8 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
         send(&raw, id, None::<()>);
         return;
     };
-    tokio::spawn(async move {
+    let runtime = shared.runtime.clone();
+    runtime.spawn(async move {
         let (id2, raw2, shared2) = (id.clone(), raw.clone(), shared.clone());
         let answer = shared
             .analysis

@@ -70,8 +70,8 @@ pub fn run_stdio() -> i32 {
         }
     };
     runtime.block_on(transport::serve_guarded(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
+        std::io::stdin(),
+        std::io::stdout(),
     ));
     // Do not wait for the blocking read of stdin that may still be pending.
     runtime.shutdown_background();

@@ -6,7 +6,7 @@
 
 use crate::ingress::{self, Route, Shared};
 use std::sync::Arc;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
 /// Reads one framed message: `Ok(None)` at the end of the stream, `Err(())` for a header block
@@ -66,45 +66,102 @@ fn frame(body: &[u8]) -> Vec<u8> {
 const PARSE_ERROR: &[u8] =
     br#"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error"},"id":null}"#;
 
+/// Reads one framed message from a blocking reader (see [`read_frame`]).
+fn read_frame_blocking<R: std::io::BufRead>(r: &mut R) -> Result<Option<Vec<u8>>, ()> {
+    let mut len: Option<usize> = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = String::new();
+        match r.read_line(&mut line) {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(_) => {}
+        }
+        let t = line.trim();
+        if t.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue;
+        }
+        saw_header = true;
+        if let Some((k, v)) = t.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().ok();
+            }
+        }
+    }
+    let Some(len) = len else {
+        return Err(());
+    };
+    let mut body = vec![0; len];
+    if r.read_exact(&mut body).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(body))
+}
+
 /// Serves over `input`/`output` with the guard in between.
+///
+/// Reading and writing happen on two threads of their own with blocking I/O: an edit goes
+/// from the input straight to the document table and the checker thread, and diagnostics from
+/// the checker thread straight to the writer, without the runtime's blocking-pool hand-offs
+/// that tokio's stdin and stdout make for every read and write.
 pub async fn serve_guarded<I, O>(input: I, mut output: O)
 where
-    I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite + Unpin + Send + 'static,
+    I: std::io::Read + Send + 'static,
+    O: std::io::Write + Send + 'static,
 {
     let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    let shared = Arc::new(Shared::new(Raw(tx.clone())));
-    let shared_in = shared.clone();
+    let shared = Arc::new(Shared::new(
+        Raw(tx.clone()),
+        tokio::runtime::Handle::current(),
+    ));
 
-    let tx_in = tx.clone();
-    let reader = tokio::spawn(async move {
-        let mut r = BufReader::new(input);
-        loop {
-            match read_frame(&mut r).await {
-                Ok(None) => break,
-                Ok(Some(body)) => {
-                    // Checked for well-formed JSON without building a value (didOpen carries the
-                    // whole file).
-                    if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() {
-                        if let Route::Answered = ingress::route(&shared_in, &body) {
-                            continue;
-                        }
-                        if to_server.write_all(&frame(&body)).await.is_err() {
-                            break;
-                        }
-                    } else {
-                        let _ = tx_in.send(frame(PARSE_ERROR));
-                    }
-                }
-                Err(()) => {
-                    let _ = tx_in.send(frame(PARSE_ERROR));
-                }
+    // Messages for tower-lsp-server, written into its input by a task.
+    let (fwd_tx, mut fwd_rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    let forwarder = tokio::spawn(async move {
+        while let Some(body) = fwd_rx.recv().await {
+            if to_server.write_all(&frame(&body)).await.is_err() {
+                break;
             }
         }
         // Dropping `to_server` ends the server's input.
     });
+    let shared_in = shared.clone();
+    let tx_in = tx.clone();
+    let reader = std::thread::Builder::new()
+        .name("dflint-reader".into())
+        .spawn(move || {
+            let mut r = std::io::BufReader::new(input);
+            loop {
+                match read_frame_blocking(&mut r) {
+                    Ok(None) => break,
+                    Ok(Some(body)) => {
+                        // Checked for well-formed JSON without building a value (didOpen
+                        // carries the whole file).
+                        if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+                            let _ = tx_in.send(frame(PARSE_ERROR));
+                            continue;
+                        }
+                        if let Route::Answered = ingress::route(&shared_in, &body) {
+                            continue;
+                        }
+                        if fwd_tx.send(body).is_err() {
+                            break;
+                        }
+                    }
+                    Err(()) => {
+                        let _ = tx_in.send(frame(PARSE_ERROR));
+                    }
+                }
+            }
+        });
+    if let Err(e) = reader {
+        eprintln!("dflint lsp: cannot start the reader thread: {e}");
+        return;
+    }
     let tx_out = tx.clone();
     let framer = tokio::spawn(async move {
         let mut r = BufReader::new(from_server);
@@ -114,18 +171,33 @@ where
             }
         }
     });
+    // An empty message ends the writer once everything before it is written.
+    let tx_close = tx.clone();
     drop(tx);
-    let writer = tokio::spawn(async move {
-        while let Some(msg) = rx.recv().await {
-            if output.write_all(&msg).await.is_err() {
-                break;
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::Builder::new()
+        .name("dflint-writer".into())
+        .spawn(move || {
+            while let Some(msg) = rx.blocking_recv() {
+                if msg.is_empty() || output.write_all(&msg).is_err() {
+                    break;
+                }
+                let _ = output.flush();
             }
-            let _ = output.flush().await;
-        }
-    });
+            let _ = done_tx.send(());
+        });
+    if let Err(e) = writer {
+        eprintln!("dflint lsp: cannot start the writer thread: {e}");
+        return;
+    }
     crate::serve_with(server_in, server_out, shared).await;
     let _ = framer.await;
-    reader.abort();
-    let _ = reader.await;
-    let _ = writer.await;
+    forwarder.abort();
+    // The reader may stay blocked on input (the process exits anyway); the writer finishes
+    // what is queued, then stops.
+    let _ = tx_close.send(Vec::new());
+    let _ = tokio::task::spawn_blocking(move || {
+        done_rx.recv_timeout(std::time::Duration::from_secs(2))
+    })
+    .await;
 }
