@@ -145,8 +145,9 @@ impl Client {
                 self.server_requests.push(msg.clone());
                 let id = msg["id"].clone();
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
-                continue;
             }
+            // Server requests are returned too (already answered and kept in
+            // `server_requests`), so that a caller waiting for one sees it arrive.
             return Some(msg);
         }
     }
@@ -168,7 +169,9 @@ impl Client {
             if msg.get("id") == Some(&id) && msg.get("method").is_none() {
                 return msg;
             }
-            self.notifications.push(msg);
+            if !is_server_request(&msg) {
+                self.notifications.push(msg);
+            }
         }
     }
 
@@ -193,6 +196,9 @@ impl Client {
             let msg = self
                 .next_message(deadline)
                 .unwrap_or_else(|| panic!("no {method} notification"));
+            if is_server_request(&msg) {
+                continue;
+            }
             if msg["method"] == method && pred(&msg["params"]) {
                 return msg["params"].clone();
             }
@@ -216,6 +222,9 @@ impl Client {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let msg = self.next_message(deadline)?;
+            if is_server_request(&msg) {
+                continue;
+            }
             if msg["method"] == method && pred(&msg["params"]) {
                 return Some(msg["params"].clone());
             }
@@ -231,10 +240,22 @@ impl Client {
             if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
                 return r.clone();
             }
-            let msg = self
-                .next_message(deadline)
-                .unwrap_or_else(|| panic!("no {method} request from the server"));
-            self.notifications.push(msg);
+            let msg = self.next_message(deadline).unwrap_or_else(|| {
+                panic!(
+                    "no {method} request from the server; requests: {:?}; notifications: {:?}",
+                    self.server_requests
+                        .iter()
+                        .map(|r| r["method"].clone())
+                        .collect::<Vec<_>>(),
+                    self.notifications
+                        .iter()
+                        .map(|r| r["method"].clone())
+                        .collect::<Vec<_>>()
+                )
+            });
+            if !is_server_request(&msg) {
+                self.notifications.push(msg);
+            }
         }
     }
 
@@ -293,6 +314,10 @@ impl Drop for Client {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn is_server_request(msg: &Value) -> bool {
+    msg.get("method").is_some() && msg.get("id").is_some()
 }
 
 pub fn default_caps() -> Value {

@@ -123,7 +123,13 @@ fn units(model: &Model) -> Vec<Unit> {
     let first_from = starts.first().copied().unwrap_or(model.instructions.len());
     out.push(Unit {
         span: 0..first_from,
-        text: 0..text_start(first_from),
+        // Without instructions before the first FROM, the comments above it go with its
+        // stage, as they do with every other instruction.
+        text: 0..if first_from == 0 {
+            0
+        } else {
+            text_start(first_from)
+        },
         stage: None,
     });
     for (s, st) in model.stages.iter().enumerate() {
@@ -134,7 +140,11 @@ fn units(model: &Model) -> Vec<Unit> {
         };
         out.push(Unit {
             span: st.from..st.end,
-            text: text_start(st.from)..end_text,
+            text: if s == 0 && first_from == 0 {
+                0
+            } else {
+                text_start(st.from)
+            }..end_text,
             stage: Some(s),
         });
     }
@@ -171,18 +181,30 @@ impl CheckCache {
             .filter(|&k| !self.units.contains_key(&keys[k]))
             .collect();
         let work: usize = missing.iter().map(|&k| units[k].span.len()).sum();
+        // Runs of adjacent units are checked in one pass (a file just opened is one run), and
+        // the diagnostics handed to their units by where they start.
         let run = |model: &Model, ks: &[usize]| -> Vec<(usize, Vec<Diagnostic>)> {
-            ks.iter()
-                .map(|&k| {
-                    let cx = RuleContext {
-                        model,
-                        build_context,
-                        settings,
-                        span: units[k].span.clone(),
-                    };
-                    (k, run_rules(&cx, &stage_rules, settings))
-                })
-                .collect()
+            let mut out = Vec::with_capacity(ks.len());
+            for group in ks.chunk_by(|a, b| *b == a + 1) {
+                let (first, last) = (group[0], group[group.len() - 1]);
+                let cx = RuleContext {
+                    model,
+                    build_context,
+                    settings,
+                    span: units[first].span.start..units[last].span.end,
+                };
+                let diags = run_rules(&cx, &stage_rules, settings);
+                let mut per_unit: Vec<Vec<Diagnostic>> = vec![Vec::new(); group.len()];
+                for d in diags {
+                    let at = usize::from(d.range.start());
+                    let i = group
+                        .partition_point(|&k| units[k].text.start <= at)
+                        .saturating_sub(1);
+                    per_unit[i].push(d);
+                }
+                out.extend(group.iter().copied().zip(per_unit));
+            }
+            out
         };
         let run_file_rules = |model: &Model| {
             let cx = RuleContext::whole(model, build_context, settings);
@@ -281,7 +303,11 @@ fn run_rules(cx: &RuleContext, rules: &[&dyn Rule], settings: &Settings) -> Vec<
 fn unit_keys(model: &Model, units: &[Unit]) -> Vec<u64> {
     let env = {
         let mut h = DefaultHasher::new();
-        model.text[units[0].text.clone()].hash(&mut h);
+        // Everything before the first FROM: directives, global ARGs.
+        let first_from = model.stages.first().map_or(model.text.len(), |st| {
+            usize::from(model.instructions[st.from].range().start())
+        });
+        model.text[..first_from].hash(&mut h);
         for st in &model.stages {
             (st.name_lower(), &st.image_resolved, st.base_stage).hash(&mut h);
         }

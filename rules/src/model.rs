@@ -112,6 +112,12 @@ pub struct Model<'a> {
 
 impl<'a> Model<'a> {
     pub fn new(text: &'a str, parse: &'a Parse) -> Model<'a> {
+        Model::with_line_index(text, parse, LineIndex::new(text))
+    }
+
+    /// [`Model::new`] with the text's line index already at hand (the language server keeps
+    /// one per version).
+    pub fn with_line_index(text: &'a str, parse: &'a Parse, line_index: LineIndex) -> Model<'a> {
         let tree = parse.tree();
         let escape = tree.escape_char();
         let instructions: Vec<Instruction> = tree.instructions().collect();
@@ -216,7 +222,7 @@ impl<'a> Model<'a> {
             text,
             parse,
             tree,
-            line_index: LineIndex::new(text),
+            line_index,
             escape,
             instructions,
             stages,

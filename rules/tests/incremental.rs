@@ -121,7 +121,9 @@ fn assert_same(
         let only_full: Vec<_> = full.iter().filter(|d| !incremental.contains(d)).collect();
         let only_inc: Vec<_> = incremental.iter().filter(|d| !full.contains(d)).collect();
         panic!(
-            "{what}: incremental check differs\nonly in check: {only_full:#?}\nonly incremental: {only_inc:#?}\n--- text ---\n{text}"
+            "{what}: incremental check differs\nonly in check: {only_full:#?}\nonly incremental: {only_inc:#?}\ncheck: {:?}\nincremental: {:?}\n--- text ---\n{text}",
+            full.iter().map(|d| (d.code, d.range)).collect::<Vec<_>>(),
+            incremental.iter().map(|d| (d.code, d.range)).collect::<Vec<_>>()
         );
     }
 }

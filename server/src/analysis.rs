@@ -74,7 +74,7 @@ fn serve(rx: mpsc::Receiver<Job>) {
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let snap = job.snap.clone();
             let t = std::time::Instant::now();
-            let model = Model::new(&snap.text, &snap.parse);
+            let model = Model::with_line_index(&snap.text, &snap.parse, snap.line_index.clone());
             if crate::checker::trace() {
                 eprintln!(
                     "dflint lsp: analysis model for version {}: {:?}",

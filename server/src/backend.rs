@@ -119,9 +119,10 @@ impl Backend {
         }
     }
 
-    async fn pull_configuration(&self) {
+    /// Asks the client for its settings; true if they changed.
+    async fn pull_configuration(&self) -> bool {
         if !self.caps().configuration {
-            return;
+            return false;
         }
         let items = vec![ConfigurationItem {
             scope_uri: None,
@@ -129,10 +130,14 @@ impl Backend {
         }];
         if let Ok(values) = self.client.configuration(items).await {
             if let Some(s) = values.first().and_then(ClientSettings::from_json) {
-                self.shared.set_client_settings(s);
-                self.shared.cache.clear_configs();
+                if s != self.client_settings() {
+                    self.shared.set_client_settings(s);
+                    self.shared.cache.clear_configs();
+                    return true;
+                }
             }
         }
+        false
     }
 }
 
@@ -210,8 +215,10 @@ impl LanguageServer for Backend {
                 eprintln!("dflint lsp: cannot register file watchers: {e}");
             }
         }
-        self.pull_configuration().await;
-        self.recheck_all().await;
+        // Documents opened before this point were checked with the settings then known.
+        if self.pull_configuration().await {
+            self.recheck_all().await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -246,7 +253,7 @@ impl LanguageServer for Backend {
         if let Some(s) = ClientSettings::from_json(&params.settings) {
             self.shared.set_client_settings(s);
         } else {
-            self.pull_configuration().await;
+            let _ = self.pull_configuration().await;
         }
         self.shared.cache.clear_configs();
         self.recheck_all().await;

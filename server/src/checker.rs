@@ -134,7 +134,7 @@ fn check_one(
         entry.context = env.context.clone();
     }
     let t0 = Instant::now();
-    let model = Model::new(&snap.text, &snap.parse);
+    let model = Model::with_line_index(&snap.text, &snap.parse, snap.line_index.clone());
     let t1 = Instant::now();
     let diags = entry
         .cache

@@ -125,7 +125,8 @@ pub struct JsonCache {
 struct Serialized {
     diag: Diagnostic,
     /// Its range and its related locations' ranges, as the client sees them.
-    positions: Vec<lsp::Range>,
+    range: lsp::Range,
+    related: Vec<lsp::Range>,
     json: Vec<u8>,
 }
 
@@ -159,14 +160,17 @@ impl JsonCache {
         let _ = serde_json::to_writer(&mut out, &snap.uri);
         out.extend_from_slice(br#","diagnostics":["#);
         for (n, d) in diagnostics.iter().enumerate() {
-            let positions: Vec<lsp::Range> = std::iter::once(d.range)
-                .chain(d.related.iter().map(|r| r.range))
-                .map(|r| convert::range(snap, r))
+            let range = convert::range(snap, d.range);
+            // No allocation for the usual diagnostic without related locations.
+            let related: Vec<lsp::Range> = d
+                .related
+                .iter()
+                .map(|r| convert::range(snap, r.range))
                 .collect();
             let key = {
                 let mut h = DefaultHasher::new();
                 d.code.hash(&mut h);
-                for p in &positions {
+                for p in std::iter::once(&range).chain(&related) {
                     (p.start.line, p.start.character, p.end.line, p.end.character).hash(&mut h);
                 }
                 h.finish()
@@ -174,13 +178,14 @@ impl JsonCache {
             let found = self
                 .entries
                 .get(&key)
-                .filter(|s| s.positions == positions && looks_the_same(&s.diag, d))
+                .filter(|s| s.range == range && s.related == related && looks_the_same(&s.diag, d))
                 .cloned();
             let entry = found.unwrap_or_else(|| {
                 Arc::new(Serialized {
                     json: serde_json::to_vec(&to_lsp(snap, d)).unwrap_or_default(),
                     diag: d.clone(),
-                    positions,
+                    range,
+                    related,
                 })
             });
             if n > 0 {

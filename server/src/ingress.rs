@@ -100,6 +100,8 @@ impl Shared {
 pub enum Route {
     Forward,
     Answered,
+    /// The `exit` notification: forward it, then stop serving.
+    Exit,
 }
 
 #[derive(Deserialize)]
@@ -145,6 +147,7 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
             document_symbols(shared.clone(), id, p);
             Route::Answered
         }
+        (Some("exit"), None) => Route::Exit,
         _ => Route::Forward,
     }
 }

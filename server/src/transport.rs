@@ -131,6 +131,7 @@ where
     });
     let shared_in = shared.clone();
     let tx_in = tx.clone();
+    let (exit_tx, exit_rx) = tokio::sync::oneshot::channel::<()>();
     let reader = std::thread::Builder::new()
         .name("dflint-reader".into())
         .spawn(move || {
@@ -145,10 +146,15 @@ where
                             let _ = tx_in.send(frame(PARSE_ERROR));
                             continue;
                         }
-                        if let Route::Answered = ingress::route(&shared_in, &body) {
+                        let route = ingress::route(&shared_in, &body);
+                        if let Route::Answered = route {
                             continue;
                         }
                         if fwd_tx.send(body).is_err() {
+                            break;
+                        }
+                        if let Route::Exit = route {
+                            let _ = exit_tx.send(());
                             break;
                         }
                     }
@@ -190,7 +196,19 @@ where
         eprintln!("dflint lsp: cannot start the writer thread: {e}");
         return;
     }
-    crate::serve_with(server_in, server_out, shared).await;
+    // The server exits right after `exit` (the protocol says so), even with a handler still
+    // waiting for a client that no longer answers (tower-lsp-server waits for every handler).
+    tokio::select! {
+        _ = crate::serve_with(server_in, server_out, shared) => {}
+        _ = async {
+            if exit_rx.await.is_ok() {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {}
+    }
+    framer.abort();
     let _ = framer.await;
     forwarder.abort();
     // The reader may stay blocked on input (the process exits anyway); the writer finishes
