@@ -124,32 +124,25 @@ impl Client {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
-    /// The next message, answering server requests on the way. `None` on timeout or exit.
+    /// The next message, answering server requests on the way (they are returned too, and
+    /// kept in `server_requests`, so that a caller waiting for one sees it arrive). `None` on
+    /// timeout or exit.
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let msg = match self.rx.recv_timeout(left) {
-                Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
-                    return None
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = self.rx.recv_timeout(left).ok()?;
+        if is_server_request(&msg) {
+            let result = match msg["method"].as_str() {
+                Some("workspace/configuration") => {
+                    let n = msg["params"]["items"].as_array().map_or(0, |a| a.len());
+                    Value::Array(vec![self.settings.clone(); n])
                 }
+                _ => Value::Null,
             };
-            if msg.get("method").is_some() && msg.get("id").is_some() {
-                let result = match msg["method"].as_str() {
-                    Some("workspace/configuration") => {
-                        let n = msg["params"]["items"].as_array().map_or(0, |a| a.len());
-                        Value::Array(vec![self.settings.clone(); n])
-                    }
-                    _ => Value::Null,
-                };
-                self.server_requests.push(msg.clone());
-                let id = msg["id"].clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
-            }
-            // Server requests are returned too (already answered and kept in
-            // `server_requests`), so that a caller waiting for one sees it arrive.
-            return Some(msg);
+            self.server_requests.push(msg.clone());
+            let id = msg["id"].clone();
+            self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
         }
+        Some(msg)
     }
 
     /// Sends a request and returns the whole response message (`result` or `error`).
