@@ -76,6 +76,11 @@ impl StageInfo {
         self.lower_name.clone()
     }
 
+    /// The name in lower case, borrowed.
+    pub fn lower_name(&self) -> Option<&str> {
+        self.lower_name.as_deref()
+    }
+
     /// True if `lower` (already lower case) names this stage.
     pub fn is_named(&self, lower: &str) -> bool {
         self.lower_name.as_deref() == Some(lower)

@@ -159,7 +159,7 @@ fn check_one(
     {
         e.diags = Some((snap.version, Arc::new(diags)));
         if let Some(m) = message {
-            raw.send(&m);
+            raw.send_buffer(m);
         }
     }
 }

@@ -145,7 +145,8 @@ fn looks_the_same(a: &Diagnostic, b: &Diagnostic) -> bool {
 }
 
 impl JsonCache {
-    /// A whole `textDocument/publishDiagnostics` notification, serialized.
+    /// A whole `textDocument/publishDiagnostics` notification, serialized into a
+    /// [`crate::transport::body_buffer`].
     pub fn publish_message(
         &mut self,
         snap: &Snapshot,
@@ -153,7 +154,7 @@ impl JsonCache {
         version: Option<i32>,
     ) -> Vec<u8> {
         let mut next: HashMap<u64, Arc<Serialized>> = HashMap::with_capacity(diagnostics.len());
-        let mut out = Vec::with_capacity(diagnostics.len() * 340 + 256);
+        let mut out = crate::transport::body_buffer(diagnostics.len() * 340 + 256);
         out.extend_from_slice(
             br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
         );

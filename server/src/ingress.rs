@@ -224,13 +224,13 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
 
 /// A response whose result is already JSON.
 fn send_raw_result(raw: &Raw, id: serde_json::Value, result: &[u8]) {
-    let mut body = Vec::with_capacity(result.len() + 64);
+    let mut body = crate::transport::body_buffer(result.len() + 64);
     body.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
     let _ = serde_json::to_writer(&mut body, &id);
     body.extend_from_slice(br#","result":"#);
     body.extend_from_slice(result);
     body.push(b'}');
-    raw.send(&body);
+    raw.send_buffer(body);
 }
 
 fn send<T: Serialize>(raw: &Raw, id: serde_json::Value, result: T) {
