@@ -5,6 +5,7 @@
 use crate::rule::RuleContext;
 use dflint_syntax::ast::{Dockerfile, Instruction, Word};
 use dflint_syntax::{LineIndex, Parse, SyntaxKind, TextRange, TextSize};
+use std::collections::HashMap;
 
 /// ARGs BuildKit defines automatically (usable in FROM without a declaration).
 pub const AUTOMATIC_ARGS: &[&str] = &[
@@ -123,42 +124,67 @@ impl<'a> Model<'a> {
     /// [`Model::new`] with the text's line index already at hand (the language server keeps
     /// one per version).
     pub fn with_line_index(text: &'a str, parse: &'a Parse, line_index: LineIndex) -> Model<'a> {
+        Model::build(text, parse, line_index, &mut ModelCache::default())
+    }
+
+    /// [`Model::with_line_index`] reading again only the instructions that are not in `cache`
+    /// (the language server keeps one per document; an edit reparses a few instructions and
+    /// the others keep their green nodes).
+    pub fn with_cache(
+        text: &'a str,
+        parse: &'a Parse,
+        line_index: LineIndex,
+        cache: &mut ModelCache,
+    ) -> Model<'a> {
+        Model::build(text, parse, line_index, cache)
+    }
+
+    fn build(
+        text: &'a str,
+        parse: &'a Parse,
+        line_index: LineIndex,
+        cache: &mut ModelCache,
+    ) -> Model<'a> {
         let tree = parse.tree();
         let escape = tree.escape_char();
         let instructions: Vec<Instruction> = tree.instructions().collect();
         let mut defs = Vec::new();
+        let mut from_words: Vec<FromWords> = Vec::new();
+        let mut next_cache = HashMap::with_capacity(cache.entries.len());
+        let mut reused = 0;
         for (i, instr) in instructions.iter().enumerate() {
             let kind = match instr.kind() {
                 SyntaxKind::ARG_INSTR => VarKind::Arg,
                 SyntaxKind::ENV_INSTR => VarKind::Env,
+                SyntaxKind::FROM_INSTR => VarKind::GlobalArg, // (a FROM: no definitions)
                 _ => continue,
             };
-            if kind == VarKind::Arg {
-                for d in instr.arg_decls() {
-                    if let Some(name) = d.name() {
-                        defs.push(VarDef {
-                            name: name.text,
-                            name_range: name.range,
-                            value: d.default().map(|v| v.text),
-                            kind,
-                            instr: i,
-                        });
-                    }
+            let green = instr.syntax().green();
+            let key = green as *const rowan::GreenNodeData as usize;
+            let start = instr.range().start();
+            let read = match cache.entries.remove(&key) {
+                Some(r) => {
+                    reused += 1;
+                    r
                 }
+                None => InstrWords::read(instr, kind, start, green.to_owned()),
+            };
+            if kind == VarKind::GlobalArg {
+                from_words.push(read.from.shifted(start));
             } else {
-                for kv in instr.key_values() {
-                    if let Some(key) = kv.key() {
-                        defs.push(VarDef {
-                            name: key.text,
-                            name_range: key.range,
-                            value: kv.value().map(|v| v.text),
-                            kind,
-                            instr: i,
-                        });
-                    }
-                }
+                defs.extend(read.defs.iter().map(|(name, range, value)| VarDef {
+                    name: name.clone(),
+                    name_range: *range + start,
+                    value: value.clone(),
+                    kind,
+                    instr: i,
+                }));
             }
+            next_cache.insert(key, read);
         }
+        cache.entries = next_cache;
+        cache.reused = reused;
+        let mut from_words = from_words.into_iter();
         let first_from = instructions
             .iter()
             .position(|i| i.kind() == SyntaxKind::FROM_INSTR)
@@ -183,13 +209,7 @@ impl<'a> Model<'a> {
             if let Some(last) = stages.last_mut() {
                 last.end = i;
             }
-            // `FROM image [AS name]`, read once.
-            let mut args = instr.args().into_iter();
-            let image = args.next();
-            let name = match (args.next(), args.next(), args.next()) {
-                (Some(kw), Some(n), None) if kw.text.eq_ignore_ascii_case("as") => Some(n),
-                _ => None,
-            };
+            let FromWords { image, name } = from_words.next().unwrap_or_default();
             let image_resolved = image
                 .as_ref()
                 .map(|w| expand(&w.text, &|name| global_value(&global_args, name)));
@@ -698,6 +718,100 @@ pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
         ships[s] = s + 1 == n || leaf || child_ships;
     }
     ships
+}
+
+/// What the model reads from each ARG, ENV and FROM instruction's own text, by the identity of
+/// its green node (kept alive here, so the address cannot be reused), with ranges relative to
+/// the instruction's start.
+#[derive(Default)]
+pub struct ModelCache {
+    entries: HashMap<usize, InstrWords>,
+    reused: usize,
+}
+
+impl ModelCache {
+    /// How many instructions the last build took from the cache.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+struct InstrWords {
+    /// Keeps the node, and so its address, alive.
+    _green: rowan::GreenNode,
+    /// ARG/ENV: name, name range, value.
+    defs: Vec<(String, TextRange, Option<String>)>,
+    /// FROM: image and stage name.
+    from: FromWords,
+}
+
+#[derive(Clone, Default)]
+struct FromWords {
+    image: Option<Word>,
+    name: Option<Word>,
+}
+
+impl FromWords {
+    fn shifted(&self, by: TextSize) -> FromWords {
+        let mv = |w: &Option<Word>| {
+            w.clone().map(|mut w| {
+                w.range += by;
+                w
+            })
+        };
+        FromWords {
+            image: mv(&self.image),
+            name: mv(&self.name),
+        }
+    }
+}
+
+impl InstrWords {
+    fn read(instr: &Instruction, kind: VarKind, start: TextSize, green: rowan::GreenNode) -> Self {
+        let rel = |r: TextRange| r - start;
+        let mut defs = Vec::new();
+        let mut from = FromWords::default();
+        match kind {
+            VarKind::Arg => {
+                for d in instr.arg_decls() {
+                    if let Some(name) = d.name() {
+                        defs.push((name.text, rel(name.range), d.default().map(|v| v.text)));
+                    }
+                }
+            }
+            VarKind::Env => {
+                for kv in instr.key_values() {
+                    if let Some(key) = kv.key() {
+                        defs.push((key.text, rel(key.range), kv.value().map(|v| v.text)));
+                    }
+                }
+            }
+            VarKind::GlobalArg => {
+                // `FROM image [AS name]`
+                let mut args = instr.args().into_iter();
+                let image = args.next();
+                let name = match (args.next(), args.next(), args.next()) {
+                    (Some(kw), Some(n), None) if kw.text.eq_ignore_ascii_case("as") => Some(n),
+                    _ => None,
+                };
+                let mv = |w: Option<Word>| {
+                    w.map(|mut w| {
+                        w.range = rel(w.range);
+                        w
+                    })
+                };
+                from = FromWords {
+                    image: mv(image),
+                    name: mv(name),
+                };
+            }
+        }
+        InstrWords {
+            _green: green,
+            defs,
+            from,
+        }
+    }
 }
 
 #[cfg(test)]

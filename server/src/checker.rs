@@ -11,6 +11,7 @@ use crate::document::{Docs, SnapshotRef};
 use crate::settings::{lock, Environment};
 use crate::transport::Raw;
 use dflint_context::BuildContext;
+use dflint_rules::model::ModelCache;
 use dflint_rules::{CheckCache, Model, Settings};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -43,6 +44,7 @@ pub struct Checker {
 /// What a document's cache was built for.
 struct DocCache {
     cache: CheckCache,
+    model: ModelCache,
     json: JsonCache,
     settings: Arc<Settings>,
     context: Option<Arc<BuildContext>>,
@@ -119,6 +121,7 @@ fn check_one(
         .entry(snap.uri.as_str().to_string())
         .or_insert_with(|| DocCache {
             cache: CheckCache::default(),
+            model: ModelCache::default(),
             json: JsonCache::default(),
             settings: env.settings.clone(),
             context: env.context.clone(),
@@ -134,7 +137,12 @@ fn check_one(
         entry.context = env.context.clone();
     }
     let t0 = Instant::now();
-    let model = Model::with_line_index(&snap.text, &snap.parse, snap.line_index.clone());
+    let model = Model::with_cache(
+        &snap.text,
+        &snap.parse,
+        snap.line_index.clone(),
+        &mut entry.model,
+    );
     let t1 = Instant::now();
     let diags = entry
         .cache
