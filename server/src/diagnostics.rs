@@ -205,3 +205,43 @@ impl JsonCache {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dflint_rules::Settings;
+
+    fn fresh(snap: &Snapshot, diags: &[Diagnostic]) -> serde_json::Value {
+        let lsp: Vec<_> = diags.iter().map(|d| to_lsp(snap, d)).collect();
+        serde_json::from_slice(&publish_message(&snap.uri, &lsp, Some(snap.version))).unwrap()
+    }
+
+    /// The cache's message equals a fresh one across edits that move diagnostics by bytes
+    /// only, by lines, change messages and remove some.
+    #[test]
+    fn cached_publication_equals_a_fresh_one_across_edits() {
+        let uri = Uri::from_str("file:///d/Dockerfile").unwrap();
+        let versions = [
+            "FROM alpine\nRUN apt-get install curl\nFROM alpine:latest AS b\nRUN cd /x\n",
+            "FROM alpine\nRUN apt-get install curlx\nFROM alpine:latest AS b\nRUN cd /x\n",
+            "# c\nFROM alpine\nRUN apt-get install curlx\nFROM alpine:latest AS b\nRUN cd /x\n",
+            "# c\nFROM alpine\nRUN apt-get install curlx\nFROM alpine:3 AS b\nRUN cd /x\n",
+            "# c\nFROM alpine\nRUN apt-get install curlx\nFROM alpine:3 AS B\nRUN cd /y && sudo x\n",
+        ];
+        let mut cache = JsonCache::default();
+        let mut reused = 0;
+        for (v, text) in versions.iter().enumerate() {
+            let snap = Snapshot::new(uri.clone(), v as i32, text.to_string());
+            let model = Model::new(&snap.text, &snap.parse);
+            let diags = dflint_rules::check(&model, None, &Settings::default());
+            assert!(!diags.is_empty());
+            let before = cache.entries.len();
+            let body = cache.publish_message(&snap, &diags, Some(snap.version));
+            let json: serde_json::Value =
+                serde_json::from_slice(&body[crate::transport::HEADER_ROOM..]).unwrap();
+            assert_eq!(json, fresh(&snap, &diags), "{text}");
+            reused += before.min(cache.entries.len());
+        }
+        assert!(reused > 0);
+    }
+}

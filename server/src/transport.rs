@@ -63,7 +63,7 @@ impl Frame {
 }
 
 /// Room left at the start of a body built with [`body_buffer`], for its header.
-const HEADER_ROOM: usize = 32;
+pub(crate) const HEADER_ROOM: usize = 32;
 
 /// An empty buffer for a large message body, with room for the header in front, so that
 /// [`Raw::send_buffer`] sends it without copying the body (a publication on a 5,000-line file
