@@ -156,10 +156,27 @@ fn top_symbols(snap: &Snapshot, model: &Model) -> Vec<DocumentSymbol> {
 #[derive(Default)]
 pub struct SymbolCache {
     stages: HashMap<u64, Arc<Vec<u8>>>,
+    /// The whole answer for one version.
+    answer: Option<(i32, Arc<Vec<u8>>)>,
 }
 
 /// Nested document symbols as JSON (an array), through `cache`.
-pub fn nested_symbols_json(snap: &Snapshot, model: &Model, cache: &mut SymbolCache) -> Vec<u8> {
+pub fn nested_symbols_json(
+    snap: &Snapshot,
+    model: &Model,
+    cache: &mut SymbolCache,
+) -> Arc<Vec<u8>> {
+    if let Some((version, answer)) = &cache.answer {
+        if *version == snap.version {
+            return answer.clone();
+        }
+    }
+    let answer = Arc::new(symbols_json(snap, model, cache));
+    cache.answer = Some((snap.version, answer.clone()));
+    answer
+}
+
+fn symbols_json(snap: &Snapshot, model: &Model, cache: &mut SymbolCache) -> Vec<u8> {
     let mut out = Vec::with_capacity(snap.text.len() * 6);
     out.push(b'[');
     let top = top_symbols(snap, model);
@@ -262,10 +279,10 @@ mod tests {
         serde_json::to_value(document_symbols(&snap, &model, true)).unwrap()
     }
 
-    fn cached(text: &str, cache: &mut SymbolCache) -> serde_json::Value {
+    fn cached(text: &str, version: i32, cache: &mut SymbolCache) -> serde_json::Value {
         let snap = Snapshot::new(
             Uri::from_str("file:///d/Dockerfile").unwrap(),
-            1,
+            version,
             text.into(),
         );
         let model = Model::new(&snap.text, &snap.parse);
@@ -286,8 +303,10 @@ mod tests {
             "ARG V=2\nFROM a:$V AS two\nRUN xz \\\n  y\n\nFROM one\nCOPY . /\nFROM scratch\n",
         ];
         let mut cache = SymbolCache::default();
-        for text in versions {
-            assert_eq!(cached(text, &mut cache), fresh(text), "{text}");
+        for (v, text) in versions.iter().enumerate() {
+            assert_eq!(cached(text, v as i32, &mut cache), fresh(text), "{text}");
+            // Asked again for the same version: the same answer.
+            assert_eq!(cached(text, v as i32, &mut cache), fresh(text), "{text}");
         }
         assert_eq!(cache.stages.len(), 3);
     }
