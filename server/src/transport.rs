@@ -9,34 +9,43 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
+/// The header block of a framed message, read line by line.
+#[derive(Default)]
+struct Header {
+    len: Option<usize>,
+    seen: bool,
+}
+
+impl Header {
+    /// Takes one header line; true when the block is complete (the empty line after it).
+    fn line(&mut self, line: &str) -> bool {
+        let t = line.trim();
+        if t.is_empty() {
+            return self.seen; // blank lines before a header block are skipped
+        }
+        self.seen = true;
+        if let Some((k, v)) = t.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("content-length") {
+                self.len = v.trim().parse().ok();
+            }
+        }
+        false
+    }
+}
+
 /// Reads one framed message: `Ok(None)` at the end of the stream, `Err(())` for a header block
 /// without a usable Content-Length (skipped).
 async fn read_frame<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Result<Option<Vec<u8>>, ()> {
-    let mut len: Option<usize> = None;
-    let mut saw_header = false;
+    let mut header = Header::default();
     loop {
         let mut line = String::new();
         match r.read_line(&mut line).await {
             Ok(0) | Err(_) => return Ok(None),
+            Ok(_) if header.line(&line) => break,
             Ok(_) => {}
         }
-        let t = line.trim();
-        if t.is_empty() {
-            if saw_header {
-                break;
-            }
-            continue;
-        }
-        saw_header = true;
-        if let Some((k, v)) = t.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().ok();
-            }
-        }
     }
-    let Some(len) = len else {
-        return Err(());
-    };
+    let len = header.len.ok_or(())?;
     let mut body = vec![0; len];
     if r.read_exact(&mut body).await.is_err() {
         return Ok(None);
@@ -100,31 +109,16 @@ const PARSE_ERROR: &[u8] =
 
 /// Reads one framed message from a blocking reader (see [`read_frame`]).
 fn read_frame_blocking<R: std::io::BufRead>(r: &mut R) -> Result<Option<Vec<u8>>, ()> {
-    let mut len: Option<usize> = None;
-    let mut saw_header = false;
+    let mut header = Header::default();
     loop {
         let mut line = String::new();
         match r.read_line(&mut line) {
             Ok(0) | Err(_) => return Ok(None),
+            Ok(_) if header.line(&line) => break,
             Ok(_) => {}
         }
-        let t = line.trim();
-        if t.is_empty() {
-            if saw_header {
-                break;
-            }
-            continue;
-        }
-        saw_header = true;
-        if let Some((k, v)) = t.split_once(':') {
-            if k.trim().eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().ok();
-            }
-        }
     }
-    let Some(len) = len else {
-        return Err(());
-    };
+    let len = header.len.ok_or(())?;
     let mut body = vec![0; len];
     if r.read_exact(&mut body).is_err() {
         return Ok(None);
