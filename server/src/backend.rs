@@ -22,7 +22,6 @@ struct ClientCaps {
     configuration: bool,
     watch_dynamic: bool,
     snippets: bool,
-    hierarchical_symbols: bool,
     work_done_progress: bool,
 }
 
@@ -167,21 +166,22 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.completion_item.as_ref())
                 .and_then(|i| i.snippet_support)
                 .unwrap_or(false),
-            hierarchical_symbols: c
-                .text_document
-                .as_ref()
-                .and_then(|t| t.document_symbol.as_ref())
-                .and_then(|d| d.hierarchical_document_symbol_support)
-                .unwrap_or(false),
             work_done_progress: c
                 .window
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
                 .unwrap_or(false),
         };
+        // Read by the transport, which answers documentSymbol itself.
+        let nested = c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|d| d.hierarchical_document_symbol_support)
+            .unwrap_or(false);
         self.shared
             .hierarchical_symbols
-            .store(caps.hierarchical_symbols, Ordering::Relaxed);
+            .store(nested, Ordering::Relaxed);
         *self.caps.write().unwrap_or_else(|e| e.into_inner()) = caps;
         if let Some(s) = params
             .initialization_options
