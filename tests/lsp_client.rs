@@ -23,6 +23,8 @@ pub struct Client {
     /// What `workspace/configuration` answers.
     pub settings: Value,
     pub root: PathBuf,
+    /// Our ends of the server's stdin and stdout pipes (for [`Client::pipe_sizes`]).
+    pipe_fds: (i32, i32),
 }
 
 pub fn file_uri(p: &Path) -> String {
@@ -44,6 +46,10 @@ impl Client {
         let mut child = cmd.spawn().expect("start dflint lsp");
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
+        let pipe_fds = {
+            use std::os::fd::AsRawFd;
+            (stdin.as_raw_fd(), stdout.as_raw_fd())
+        };
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
@@ -82,6 +88,25 @@ impl Client {
             server_requests: Vec::new(),
             settings: Value::Null,
             root: root.to_path_buf(),
+            pipe_fds,
+        }
+    }
+
+    /// The buffer sizes of the server's stdin and stdout pipes (`F_GETPIPE_SZ`), as the
+    /// server left them.
+    #[cfg(target_os = "linux")]
+    pub fn pipe_sizes(&self) -> (i32, i32) {
+        const F_GETPIPE_SZ: i32 = 1032;
+        unsafe extern "C" {
+            fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+        }
+        // SAFETY: F_GETPIPE_SZ only reads; both descriptors stay open while `self` lives
+        // (stdin here, stdout in the reader thread, which ends only when the server does).
+        unsafe {
+            (
+                fcntl(self.pipe_fds.0, F_GETPIPE_SZ),
+                fcntl(self.pipe_fds.1, F_GETPIPE_SZ),
+            )
         }
     }
 

@@ -69,3 +69,32 @@ fn without_the_debug_switch_the_panic_method_does_nothing() {
     let r = c.request_raw("dflint/debugPanic", json!({}));
     assert_eq!(r["error"]["code"], -32601, "{r}");
 }
+
+/// The server grows its stdin and stdout pipes to 1 MB, so a large answer goes out in one write
+/// and is read in one (server/src/stdio.rs), and large messages still arrive whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_grows_its_pipes_and_large_messages_arrive_whole() {
+    let dir = workspace();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let max: i32 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1 << 20);
+    let size = max.min(1 << 20);
+    assert_eq!(c.pipe_sizes(), (size, size));
+    // 2,000 stages, each with an unpinned package: one large publication.
+    let text: String = (0..2000)
+        .map(|i| format!("FROM alpine:3.19 AS s{i}\nRUN apk add --no-cache curl\n"))
+        .collect();
+    let uri = c.open_file("Dockerfile", &text);
+    let diags = c.diagnostics(&uri, 1);
+    let pinned = diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["data"]["name"] == "apk-version-not-pinned")
+        .count();
+    assert_eq!(pinned, 2000);
+    assert_eq!(c.shutdown(), Some(0));
+}

@@ -16,6 +16,7 @@ mod handlers;
 mod ingress;
 mod names;
 mod settings;
+mod stdio;
 mod transport;
 mod verify;
 
@@ -75,10 +76,7 @@ pub fn run_stdio() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(transport::serve_guarded(
-        std::io::stdin(),
-        std::io::stdout(),
-    ));
+    runtime.block_on(transport::serve_guarded(stdio::input(), stdio::output()));
     // Do not wait for the blocking read of stdin that may still be pending.
     runtime.shutdown_background();
     0

@@ -161,7 +161,7 @@ where
     let reader = std::thread::Builder::new()
         .name("dflint-reader".into())
         .spawn(move || {
-            let mut r = std::io::BufReader::new(input);
+            let mut r = std::io::BufReader::with_capacity(1 << 16, input);
             loop {
                 match read_frame_blocking(&mut r) {
                     Ok(None) => break,
