@@ -11,7 +11,8 @@
 use crate::model::Model;
 use crate::registry;
 use crate::{Diagnostic, RuleMeta};
-use dflint_syntax::{SyntaxElement, SyntaxKind, TextRange, TextSize};
+use dflint_syntax::{DockerfileLanguage, SyntaxElement, SyntaxKind, TextRange, TextSize};
+use rowan::{Language, NodeOrToken};
 use std::ops::Range;
 
 #[derive(Clone, Debug)]
@@ -124,15 +125,20 @@ pub fn collect(model: &Model) -> Vec<Suppression> {
             });
         }
     }
-    for tok in model
-        .tree
-        .syntax()
-        .children_with_tokens()
-        .filter_map(|e| e.into_token())
-    {
-        if tok.kind() != SyntaxKind::COMMENT {
+    // Comments between instructions are tokens of the root: read from its green children, which
+    // costs no allocation per element (a 5,000-line file has 20,000 of them).
+    let comment = DockerfileLanguage::kind_to_raw(SyntaxKind::COMMENT);
+    let mut at = TextSize::from(0);
+    for child in model.parse.green().children() {
+        let start = at;
+        at += child.text_len();
+        let NodeOrToken::Token(tok) = child else {
+            continue;
+        };
+        if tok.kind() != comment {
             continue;
         }
+        let range = TextRange::new(start, at);
         let Some((global, tool, names)) = parse_comment(tok.text()) else {
             continue;
         };
@@ -166,14 +172,14 @@ pub fn collect(model: &Model) -> Vec<Suppression> {
         let instr = if global {
             None
         } else {
-            match next_instruction(model, tok.text_range().end()) {
+            match next_instruction(model, range.end()) {
                 Some(i) => Some(i),
                 None => continue,
             }
         };
         out.push(Suppression {
             codes,
-            range: tok.text_range(),
+            range,
             instr,
             unknown,
         });
@@ -227,14 +233,25 @@ pub(crate) fn inline_comments(model: &Model, span: Range<usize>) -> Vec<TextRang
 /// Drops suppressed diagnostics; returns, for each suppression, whether it was used.
 pub fn apply(model: &Model, sups: &[Suppression], diags: &mut Vec<Diagnostic>) -> Vec<bool> {
     let mut used = vec![false; sups.len()];
+    if sups.is_empty() {
+        return used;
+    }
     diags.retain(|d| {
-        let instr = model.instruction_at(d.range.start());
+        // Found only when a suppression of its rule needs it.
+        let mut instr = None;
         let mut keep = true;
         for (i, s) in sups.iter().enumerate() {
-            if s.codes.contains(&d.code) && (s.instr.is_none() || s.instr == instr) {
-                used[i] = true;
-                keep = false;
+            if !s.codes.contains(&d.code) {
+                continue;
             }
+            if let Some(target) = s.instr {
+                let at = *instr.get_or_insert_with(|| model.instruction_at(d.range.start()));
+                if at != Some(target) {
+                    continue;
+                }
+            }
+            used[i] = true;
+            keep = false;
         }
         keep
     });

@@ -137,37 +137,41 @@ fn check_one(
         entry.context = env.context.clone();
     }
     let t0 = Instant::now();
+    let json = &mut entry.json;
     let model = Model::with_cache(
         &snap.text,
         &snap.parse,
         snap.line_index.clone(),
         &mut entry.model,
     );
-    let t1 = Instant::now();
-    let diags = entry
-        .cache
-        .check(&model, env.context.as_deref(), &env.settings);
-    drop(model);
-    let t2 = Instant::now();
-    let message = push.then(|| entry.json.publish_message(snap, &diags, Some(snap.version)));
-    if trace() {
-        eprintln!(
-            "dflint lsp: checked version {}: queued {:?}, model {:?}, rules {:?}, to LSP {:?}",
-            snap.version,
-            t0 - snap.created,
-            t1 - t0,
-            t2 - t1,
-            t2.elapsed()
-        );
-    }
-    let mut docs = lock(docs);
-    if let Some(e) = docs
-        .get_mut(snap.uri.as_str())
-        .filter(|e| e.snap.version == snap.version)
-    {
-        e.diags = Some((snap.version, Arc::new(diags)));
-        if let Some(m) = message {
-            raw.send_buffer(m);
-        }
-    }
+    entry.cache.check_then(
+        model,
+        env.context.as_deref(),
+        &env.settings,
+        |diags| {
+            let t1 = Instant::now();
+            let message = push.then(|| json.publish_message(snap, &diags, Some(snap.version)));
+            if trace() {
+                eprintln!(
+                    "dflint lsp: checked version {}: queued {:?}, model and rules {:?}, to LSP {:?}",
+                    snap.version,
+                    t0 - snap.created,
+                    t1 - t0,
+                    t1.elapsed()
+                );
+            }
+            // The previous version's diagnostics are freed after the lock is released.
+            let _previous;
+            let mut docs = lock(docs);
+            if let Some(e) = docs
+                .get_mut(snap.uri.as_str())
+                .filter(|e| e.snap.version == snap.version)
+            {
+                _previous = e.diags.replace((snap.version, Arc::new(diags)));
+                if let Some(m) = message {
+                    raw.send_buffer(m);
+                }
+            }
+        },
+    );
 }

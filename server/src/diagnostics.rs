@@ -5,9 +5,8 @@ use crate::document::Snapshot;
 use crate::settings::Environment;
 use dflint_rules::{registry, Diagnostic, Model, Severity};
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::str::FromStr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticTag, Location,
     NumberOrString, Uri,
@@ -116,10 +115,16 @@ pub fn to_lsp(snap: &Snapshot, d: &Diagnostic) -> lsp::Diagnostic {
 /// keystroke serializes only what changed. A diagnostic is reused when what the client sees of
 /// it is the same: rule, severity, message, notes, related messages, whether it has a fix, and
 /// its line and column ranges (its byte ranges move with every character typed above it).
+///
+/// Both publications are in position order, so each diagnostic is looked for where the last
+/// one left off, and found by a binary search when diagnostics were added or removed before it
+/// (a hash map of a thousand entries, rebuilt on every keystroke, cost twice as much).
 #[derive(Default)]
 pub struct JsonCache {
-    /// By a hash of the rule and the positions; the rest is compared on use.
-    entries: HashMap<u64, Arc<Serialized>>,
+    /// The last publication's diagnostics, in order (`None` once taken for the next one).
+    entries: Vec<Option<Serialized>>,
+    /// How many diagnostics the last publication took from the one before.
+    reused: usize,
 }
 
 struct Serialized {
@@ -144,22 +149,31 @@ fn looks_the_same(a: &Diagnostic, b: &Diagnostic) -> bool {
             .all(|(x, y)| x.message == y.message)
 }
 
+fn start_key(r: &lsp::Range) -> (u32, u32) {
+    (r.start.line, r.start.character)
+}
+
 impl JsonCache {
     /// A whole `textDocument/publishDiagnostics` notification, serialized into a
-    /// [`crate::transport::body_buffer`].
+    /// [`crate::transport::body_buffer`]. `diagnostics` are in position order, as `check`
+    /// returns them.
     pub fn publish_message(
         &mut self,
         snap: &Snapshot,
         diagnostics: &[Diagnostic],
         version: Option<i32>,
     ) -> Vec<u8> {
-        let mut next: HashMap<u64, Arc<Serialized>> = HashMap::with_capacity(diagnostics.len());
+        let mut prev = std::mem::take(&mut self.entries);
+        let mut next: Vec<Option<Serialized>> = Vec::with_capacity(diagnostics.len());
         let mut out = crate::transport::body_buffer(diagnostics.len() * 340 + 256);
         out.extend_from_slice(
             br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
         );
         let _ = serde_json::to_writer(&mut out, &snap.uri);
         out.extend_from_slice(br#","diagnostics":["#);
+        // Where to look next in `prev`.
+        let mut cursor = 0;
+        self.reused = 0;
         for (n, d) in diagnostics.iter().enumerate() {
             let range = convert::range(snap, d.range);
             // No allocation for the usual diagnostic without related locations.
@@ -168,33 +182,46 @@ impl JsonCache {
                 .iter()
                 .map(|r| convert::range(snap, r.range))
                 .collect();
-            let key = {
-                let mut h = DefaultHasher::new();
-                d.code.hash(&mut h);
-                for p in std::iter::once(&range).chain(&related) {
-                    (p.start.line, p.start.character, p.end.line, p.end.character).hash(&mut h);
-                }
-                h.finish()
+            let same = |s: &Option<Serialized>| {
+                s.as_ref().is_some_and(|s| {
+                    s.range == range && s.related == related && looks_the_same(&s.diag, d)
+                })
             };
-            let found = self
-                .entries
-                .get(&key)
-                .filter(|s| s.range == range && s.related == related && looks_the_same(&s.diag, d))
-                .cloned();
-            let entry = found.unwrap_or_else(|| {
-                Arc::new(Serialized {
+            let found = if prev.get(cursor).is_some_and(same) {
+                Some(cursor)
+            } else {
+                // Among the old diagnostics that start where this one does.
+                let key = start_key(&range);
+                let from = cursor.min(prev.len());
+                let first = from
+                    + prev[from..]
+                        .partition_point(|s| s.as_ref().is_none_or(|s| start_key(&s.range) < key));
+                prev[first..]
+                    .iter()
+                    .take_while(|s| s.as_ref().is_none_or(|s| start_key(&s.range) == key))
+                    .position(same)
+                    .map(|i| first + i)
+            };
+            let entry = match found.and_then(|k| {
+                cursor = k + 1;
+                prev[k].take()
+            }) {
+                Some(entry) => {
+                    self.reused += 1;
+                    entry
+                }
+                None => Serialized {
                     json: serde_json::to_vec(&to_lsp(snap, d)).unwrap_or_default(),
                     diag: d.clone(),
                     range,
                     related,
-                })
-            });
+                },
+            };
             if n > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(&entry.json);
-            // Of two diagnostics with the same key (same rule and place), the last is kept.
-            next.insert(key, entry);
+            next.push(Some(entry));
         }
         out.extend_from_slice(b"]");
         if let Some(v) = version {
@@ -235,13 +262,61 @@ mod tests {
             let model = Model::new(&snap.text, &snap.parse);
             let diags = dflint_rules::check(&model, None, &Settings::default());
             assert!(!diags.is_empty());
-            let before = cache.entries.len();
             let body = cache.publish_message(&snap, &diags, Some(snap.version));
             let json: serde_json::Value =
                 serde_json::from_slice(&body[crate::transport::HEADER_ROOM..]).unwrap();
             assert_eq!(json, fresh(&snap, &diags), "{text}");
-            reused += before.min(cache.entries.len());
+            reused += cache.reused;
         }
         assert!(reused > 0);
+    }
+
+    /// Diagnostics added or removed in the middle: the ones before and after are still found
+    /// (by position, not only at the cursor), and the message still equals a fresh one.
+    #[test]
+    fn diagnostics_around_added_and_removed_ones_are_reused() {
+        let uri = Uri::from_str("file:///d/Dockerfile").unwrap();
+        let stage =
+            |i: usize, pkgs: &str| format!("# s{i}\nFROM alpine:3 AS s{i}\nRUN apk add {pkgs}\n");
+        let text = |pkgs: &dyn Fn(usize) -> &'static str| -> String {
+            (0..30).map(|i| stage(i, pkgs(i))).collect()
+        };
+        let versions = [
+            text(&|_| "curl"),
+            // A character in a comment: nothing moves.
+            text(&|_| "curl").replacen("# s1", "# sx1", 1),
+            // Three more diagnostics in stage 10, then none in stage 20.
+            text(&|i| {
+                if i == 10 {
+                    "curl git bash make"
+                } else {
+                    "curl"
+                }
+            }),
+            text(&|i| match i {
+                10 => "curl git bash make",
+                20 => "curl=8.5-r0",
+                _ => "curl",
+            }),
+        ];
+        let mut cache = JsonCache::default();
+        let mut reused = Vec::new();
+        for (v, text) in versions.iter().enumerate() {
+            let snap = Snapshot::new(uri.clone(), v as i32, text.clone());
+            let model = Model::new(&snap.text, &snap.parse);
+            let diags = dflint_rules::check(&model, None, &Settings::default());
+            let body = cache.publish_message(&snap, &diags, Some(snap.version));
+            let json: serde_json::Value =
+                serde_json::from_slice(&body[crate::transport::HEADER_ROOM..]).unwrap();
+            assert_eq!(json, fresh(&snap, &diags), "version {v}");
+            reused.push((cache.reused, diags.len()));
+        }
+        let pinned = |v: usize| reused[v].1;
+        assert_eq!(reused[0].0, 0);
+        assert_eq!(reused[1].0, pinned(1), "{reused:?}");
+        // Only the three new ones are serialized; then only the removed one is missing.
+        assert_eq!(reused[2].0, pinned(2) - 3, "{reused:?}");
+        assert_eq!(reused[3].0, pinned(3), "{reused:?}");
+        assert_eq!(pinned(3), pinned(2) - 1);
     }
 }

@@ -5,8 +5,9 @@ use rowan::{TextRange, TextSize};
 /// Line starts of a text, so that offsets convert to positions in O(log lines).
 #[derive(Clone, Debug)]
 pub struct LineIndex {
-    /// Byte offset where each line starts; the first is always 0.
-    line_starts: Vec<TextSize>,
+    /// Byte offset where each line starts; the first is always 0. Shared: the language server
+    /// hands one index to several threads per version.
+    line_starts: std::sync::Arc<[TextSize]>,
     len: TextSize,
 }
 
@@ -27,7 +28,7 @@ impl LineIndex {
                 .map(|(i, _)| TextSize::from(i as u32 + 1)),
         );
         LineIndex {
-            line_starts,
+            line_starts: line_starts.into(),
             len: TextSize::of(text),
         }
     }
