@@ -4,9 +4,9 @@
 
 use crate::rule::RuleContext;
 use dflint_syntax::ast::{Dockerfile, Instruction, Word};
-use dflint_syntax::{LineIndex, Parse, SyntaxKind, TextRange, TextSize};
+use dflint_syntax::{DockerfileLanguage, LineIndex, Parse, SyntaxKind, TextRange, TextSize};
+use rowan::Language;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 /// ARGs BuildKit defines automatically (usable in FROM without a declaration).
 pub const AUTOMATIC_ARGS: &[&str] = &[
@@ -105,6 +105,10 @@ pub struct Model<'a> {
     pub line_index: LineIndex,
     pub escape: char,
     pub instructions: Vec<Instruction>,
+    /// Each instruction's kind and keyword range, read once: rules that pass over every
+    /// instruction read these arrays instead of walking a rowan node each.
+    kinds: Vec<SyntaxKind>,
+    keywords: Vec<Option<TextRange>>,
     pub stages: Vec<StageInfo>,
     /// ARGs before the first FROM.
     pub global_args: Vec<VarDef>,
@@ -149,22 +153,42 @@ impl<'a> Model<'a> {
         let tree = parse.tree();
         let escape = tree.escape_char();
         let instructions: Vec<Instruction> = tree.instructions().collect();
+        let mut kinds = Vec::with_capacity(instructions.len());
+        let mut keywords = Vec::with_capacity(instructions.len());
         let mut defs = Vec::new();
         let mut from_words: Vec<FromWords> = Vec::new();
-        let mut next_cache =
-            HashMap::with_capacity_and_hasher(cache.entries.len(), Default::default());
+        let (previous_keys, mut previous): (Vec<usize>, Vec<Option<InstrWords>>) =
+            std::mem::take(&mut cache.entries)
+                .into_iter()
+                .map(|(k, r)| (k, Some(r)))
+                .unzip();
+        let mut cursor = 0;
+        let mut next_cache = Vec::with_capacity(previous.len());
         let mut reused = 0;
         for (i, instr) in instructions.iter().enumerate() {
-            let kind = match instr.kind() {
+            let green = instr.syntax().green();
+            let start = instr.range().start();
+            let instr_kind = DockerfileLanguage::kind_from_raw(green.kind());
+            kinds.push(instr_kind);
+            keywords.push(keyword_range(green, start));
+            let kind = match instr_kind {
                 SyntaxKind::ARG_INSTR => VarKind::Arg,
                 SyntaxKind::ENV_INSTR => VarKind::Env,
                 SyntaxKind::FROM_INSTR => VarKind::GlobalArg, // (a FROM: no definitions)
                 _ => continue,
             };
-            let green = instr.syntax().green();
             let key = green as *const rowan::GreenNodeData as usize;
-            let start = instr.range().start();
-            let read = match cache.entries.remove(&key) {
+            // The cache is in file order, and an edit replaces a few nodes: what was read for
+            // this node is next, or a few entries further when nodes before it went away.
+            let window = cursor..(cursor + CACHE_LOOKAHEAD).min(previous_keys.len());
+            let found = window
+                .into_iter()
+                .find(|&k| previous_keys[k] == key)
+                .and_then(|k| {
+                    cursor = k + 1;
+                    previous[k].take()
+                });
+            let read = match found {
                 Some(r) => {
                     reused += 1;
                     r
@@ -182,14 +206,14 @@ impl<'a> Model<'a> {
                     instr: i,
                 }));
             }
-            next_cache.insert(key, read);
+            next_cache.push((key, read));
         }
         cache.entries = next_cache;
         cache.reused = reused;
         let mut from_words = from_words.into_iter();
-        let first_from = instructions
+        let first_from = kinds
             .iter()
-            .position(|i| i.kind() == SyntaxKind::FROM_INSTR)
+            .position(|&k| k == SyntaxKind::FROM_INSTR)
             .unwrap_or(instructions.len());
         for d in defs.iter_mut().filter(|d| d.instr < first_from) {
             d.kind = VarKind::GlobalArg;
@@ -204,17 +228,22 @@ impl<'a> Model<'a> {
         // The first stage of each (lower-case) name, for `FROM <stage>`.
         let mut first_named: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
-        for (i, instr) in instructions.iter().enumerate() {
-            if instr.kind() != SyntaxKind::FROM_INSTR {
+        // Most files build every stage on the same image expression: expanded once.
+        let mut resolved: HashMap<String, String> = HashMap::new();
+        for (i, &kind) in kinds.iter().enumerate() {
+            if kind != SyntaxKind::FROM_INSTR {
                 continue;
             }
             if let Some(last) = stages.last_mut() {
                 last.end = i;
             }
             let FromWords { image, name } = from_words.next().unwrap_or_default();
-            let image_resolved = image
-                .as_ref()
-                .map(|w| expand(&w.text, &|name| global_value(&global_args, name)));
+            let image_resolved = image.as_ref().map(|w| {
+                resolved
+                    .entry(w.text.clone())
+                    .or_insert_with(|| expand(&w.text, &|name| global_value(&global_args, name)))
+                    .clone()
+            });
             let base_stage = image_resolved
                 .as_ref()
                 .and_then(|img| first_named.get(&img.to_lowercase()).copied());
@@ -252,6 +281,8 @@ impl<'a> Model<'a> {
             line_index,
             escape,
             instructions,
+            kinds,
+            keywords,
             stages,
             global_args,
             defs,
@@ -287,6 +318,16 @@ impl<'a> Model<'a> {
                 _ => Vec::new(),
             }
         })
+    }
+
+    /// The kind of instruction `i` (as `instructions[i].kind()`, without reading the node).
+    pub fn kind(&self, i: usize) -> SyntaxKind {
+        self.kinds[i]
+    }
+
+    /// The range of instruction `i`'s keyword (`RUN`), if it has one.
+    pub fn keyword(&self, i: usize) -> Option<TextRange> {
+        self.keywords[i]
     }
 
     /// The instruction whose range contains `offset` (top level).
@@ -418,6 +459,21 @@ fn parse_check_directive(value: &str, range: TextRange) -> CheckDirective {
         }
     }
     cd
+}
+
+/// The range of an instruction's KEYWORD token, from its green node (starting at `start`).
+fn keyword_range(green: &rowan::GreenNodeData, start: TextSize) -> Option<TextRange> {
+    let keyword = DockerfileLanguage::kind_to_raw(SyntaxKind::KEYWORD);
+    let mut at = start;
+    for child in green.children() {
+        if let rowan::NodeOrToken::Token(t) = child {
+            if t.kind() == keyword {
+                return Some(TextRange::at(at, t.text_len()));
+            }
+        }
+        at += child.text_len();
+    }
+    None
 }
 
 /// Removes shell-style quotes (`"a b"` -> `a b`, `'x'` -> `x`) and backslash escapes.
@@ -727,33 +783,14 @@ pub(crate) fn shipping_stages(model: &Model) -> Vec<bool> {
 /// the instruction's start.
 #[derive(Default)]
 pub struct ModelCache {
-    entries: HashMap<usize, InstrWords, BuildHasherDefault<AddrHasher>>,
+    /// By green node address, in file order.
+    entries: Vec<(usize, InstrWords)>,
     reused: usize,
 }
 
-/// Hashes the green-node addresses [`ModelCache`] is keyed by: they are unique, so one multiply
-/// spreads them well enough (SipHash took a tenth of the model's time on every keystroke).
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl std::hash::Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        let x = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        // Addresses are aligned: bring the well-mixed high bits down to the bucket bits.
-        self.0 = x ^ (x >> 29);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
+/// How far past the expected entry [`ModelCache`] looks for a node (further means more than
+/// this many definitions went away at once: they are read again, once).
+const CACHE_LOOKAHEAD: usize = 8;
 
 impl ModelCache {
     /// How many instructions the last build took from the cache.

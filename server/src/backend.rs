@@ -225,8 +225,9 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    // The transport applies didOpen and didChange to the documents and schedules their check
-    // as they arrive (see `ingress`): nothing is left to do here.
+    // didOpen and didChange never reach the backend: the transport applies them to the
+    // documents and schedules their check as they arrive (see `ingress`). Malformed ones are
+    // passed on, and tower-lsp-server reports them.
     async fn did_open(&self, _: DidOpenTextDocumentParams) {}
 
     async fn did_change(&self, _: DidChangeTextDocumentParams) {}

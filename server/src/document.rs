@@ -44,7 +44,8 @@ impl Snapshot {
     /// text as it is after the previous change; out-of-range positions clamp to the end).
     pub fn apply(&self, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Snapshot {
         let mut text = self.text.clone();
-        let mut index: Option<LineIndex> = None;
+        // This version's index serves the first change's positions.
+        let mut index: Option<LineIndex> = Some(self.line_index.clone());
         for change in changes {
             match change.range {
                 None => {

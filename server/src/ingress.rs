@@ -99,6 +99,7 @@ impl Shared {
 /// Whether the server still has to see a message.
 pub enum Route {
     Forward,
+    /// Handled here (answered, or a notification applied): tower-lsp-server never sees it.
     Answered,
     /// The `exit` notification: forward it, then stop serving.
     Exit,
@@ -131,12 +132,15 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
                     },
                 );
                 shared.schedule_check(snap);
+                // Nothing is left for the backend (a second parse of the whole text).
+                return Route::Answered;
             }
             Route::Forward
         }
         (Some("textDocument/didChange"), None) => {
             if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(msg.params) {
                 apply_change(shared, p);
+                return Route::Answered;
             }
             Route::Forward
         }
@@ -153,7 +157,8 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
 }
 
 fn apply_change(shared: &Shared, p: DidChangeTextDocumentParams) {
-    let next = {
+    let t0 = std::time::Instant::now();
+    let (next, previous) = {
         let mut docs = lock(&shared.docs);
         let Some(entry) = docs.get_mut(p.text_document.uri.as_str()) else {
             return;
@@ -162,10 +167,21 @@ fn apply_change(shared: &Shared, p: DidChangeTextDocumentParams) {
             entry.snap.apply(p.text_document.version, p.content_changes)
         });
         let Ok(next) = applied else { return };
-        entry.snap = Arc::new(next);
-        entry.snap.clone()
+        let previous = std::mem::replace(&mut entry.snap, Arc::new(next));
+        (entry.snap.clone(), previous)
     };
-    shared.schedule_check(next);
+    let applied = t0.elapsed();
+    shared.schedule_check(next.clone());
+    // Freeing the previous version (its tree's root holds every instruction and token of the
+    // file) waits until the checker has the new one.
+    drop(previous);
+    if crate::checker::trace() {
+        eprintln!(
+            "dflint lsp: applied version {} in {applied:?}, scheduled after {:?}",
+            next.version,
+            t0.elapsed(),
+        );
+    }
 }
 
 #[derive(Serialize)]

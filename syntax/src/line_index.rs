@@ -22,10 +22,8 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(TextSize::from(0));
-        // `match_indices` with a char searches with memchr.
         line_starts.extend(
-            text.match_indices('\n')
-                .map(|(i, _)| TextSize::from(i as u32 + 1)),
+            memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| TextSize::from(i as u32 + 1)),
         );
         LineIndex {
             line_starts: line_starts.into(),

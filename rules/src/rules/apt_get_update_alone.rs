@@ -78,7 +78,7 @@ impl Rule for AptGetUpdateAlone {
         let model = cx.model;
         for stage in cx.stages() {
             let runs: Vec<usize> = (stage.from + 1..stage.end)
-                .filter(|&i| model.instructions[i].kind() == SyntaxKind::RUN_INSTR)
+                .filter(|&i| model.kind(i) == SyntaxKind::RUN_INSTR)
                 .collect();
             for (k, &i) in runs.iter().enumerate() {
                 // Most RUNs do not mention `update`: they need not be split into commands.

@@ -55,6 +55,12 @@ impl Rule for AptListsNotDeleted {
         let model = cx.model;
         let mut ships = None;
         for (index, instr) in cx.instructions() {
+            if !matches!(
+                model.kind(index),
+                SyntaxKind::RUN_INSTR | SyntaxKind::ONBUILD_INSTR
+            ) {
+                continue;
+            }
             // Most RUNs do not mention `update`: they need not be split into commands.
             let Some(instr) = run_instr(instr).filter(|_| {
                 shell::may_have_word(&model.text[instr.range()], "update", model.escape)

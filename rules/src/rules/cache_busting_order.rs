@@ -86,7 +86,7 @@ impl Rule for CacheBustingOrder {
             let mut pending: Vec<usize> = Vec::new();
             for i in stage.from + 1..stage.end {
                 if !matches!(
-                    model.instructions[i].kind(),
+                    model.kind(i),
                     SyntaxKind::COPY_INSTR | SyntaxKind::ADD_INSTR
                 ) {
                     continue;
@@ -1267,9 +1267,8 @@ fn quoted_list(items: &[String]) -> String {
 /// Whether a RUN comes after the copy at `c` before anything but configuration (what
 /// [`analyze`] looks at): without one there is nothing to report.
 fn run_follows(model: &Model, c: usize, end: usize) -> bool {
-    model.instructions[c + 1..end]
-        .iter()
-        .map(|i| i.kind())
+    (c + 1..end)
+        .map(|i| model.kind(i))
         .find(|&k| !is_movable_config(k))
         == Some(SyntaxKind::RUN_INSTR)
 }

@@ -46,10 +46,10 @@ impl Rule for InconsistentInstructionCasing {
         let Some(first) = model.stages.first() else {
             return;
         };
-        let keywords: Vec<(&str, TextRange)> = model.instructions[first.from..]
-            .iter()
-            .filter(|i| i.kind() != SyntaxKind::UNKNOWN_INSTR)
-            .filter_map(keyword)
+        let keywords: Vec<(&str, TextRange)> = (first.from..model.instructions.len())
+            .filter(|&i| model.kind(i) != SyntaxKind::UNKNOWN_INSTR)
+            .filter_map(|i| model.keyword(i))
+            .map(|r| (&model.text[r], r))
             .collect();
         let (mut lower, mut upper) = (0, 0);
         for &(t, _) in &keywords {
@@ -92,23 +92,6 @@ impl Rule for InconsistentInstructionCasing {
 
 /// An instruction's keyword and its range, read from the green tree (as
 /// [`Instruction::keyword`] finds it, without making a cursor for each token on the way).
-fn keyword(instr: &Instruction) -> Option<(&str, TextRange)> {
-    use rowan::{Language, NodeOrToken};
-    let kw = dflint_syntax::DockerfileLanguage::kind_to_raw(SyntaxKind::KEYWORD);
-    let node = instr.syntax();
-    let mut at = node.text_range().start();
-    for child in node.green().children() {
-        match child {
-            NodeOrToken::Token(t) if t.kind() == kw => {
-                return Some((t.text(), TextRange::at(at, t.text_len())));
-            }
-            _ => at += child.text_len(),
-        }
-    }
-    None
-}
-
-/// `t == t.to_lowercase()`, without allocating for ASCII (keywords are).
 fn is_lower(t: &str) -> bool {
     if t.is_ascii() {
         !t.bytes().any(|b| b.is_ascii_uppercase())

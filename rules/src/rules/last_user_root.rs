@@ -64,7 +64,13 @@ impl Rule for LastUserRoot {
         for (s, stage) in model.stages.iter().enumerate() {
             let user = match last_user(model, s) {
                 Some((i, w)) => {
-                    let v = expand(&unquote(&w.text), &|v| model.value_at(i, v));
+                    let v = unquote(&w.text);
+                    // Most users are written out: nothing to look up.
+                    let v = if v.contains('$') {
+                        expand(&v, &|v| model.value_at(i, v))
+                    } else {
+                        v
+                    };
                     Some((w, v))
                 }
                 // A base stage is always an earlier one.
@@ -86,16 +92,15 @@ impl Rule for LastUserRoot {
                 used[b] = true;
             }
         }
-        let in_stages = cx
-            .stages()
-            .iter()
-            .flat_map(|st| &model.instructions[st.from + 1..st.end]);
-        for instr in in_stages {
+        let in_stages = cx.stages().iter().flat_map(|st| st.from + 1..st.end);
+        for i in in_stages {
             // Most instructions do not mention `from`: their flags need not be read.
-            let kind = instr.kind();
-            if !matches!(kind, SyntaxKind::COPY_INSTR | SyntaxKind::RUN_INSTR)
-                || !shell::may_have_word(&model.text[instr.range()], "from", model.escape)
-            {
+            let kind = model.kind(i);
+            if !matches!(kind, SyntaxKind::COPY_INSTR | SyntaxKind::RUN_INSTR) {
+                continue;
+            }
+            let instr = &model.instructions[i];
+            if !shell::may_have_word(&model.text[instr.range()], "from", model.escape) {
                 continue;
             }
             match kind {
@@ -147,9 +152,8 @@ impl Rule for LastUserRoot {
 fn last_user(model: &Model, s: usize) -> Option<(usize, Word)> {
     let stage = &model.stages[s];
     (stage.from + 1..stage.end).rev().find_map(|i| {
-        let instr = &model.instructions[i];
-        (instr.kind() == SyntaxKind::USER_INSTR)
-            .then(|| instr.args().into_iter().next())
+        (model.kind(i) == SyntaxKind::USER_INSTR)
+            .then(|| model.instructions[i].args().into_iter().next())
             .flatten()
             .map(|w| (i, w))
     })
