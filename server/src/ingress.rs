@@ -201,6 +201,17 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
         send(&raw, id, None::<()>);
         return;
     };
+    // Asked again for the same version (outline, breadcrumbs and sticky scroll each ask):
+    // answered from here, without the hops to the runtime and the analysis thread.
+    if nested {
+        let cached = lock(&shared.symbols)
+            .get(snap.uri.as_str())
+            .and_then(|c| c.answer_for(snap.version));
+        if let Some(json) = cached {
+            send_raw_result(&raw, id, &json);
+            return;
+        }
+    }
     let runtime = shared.runtime.clone();
     runtime.spawn(async move {
         let (id2, raw2, shared2) = (id.clone(), raw.clone(), shared.clone());

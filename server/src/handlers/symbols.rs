@@ -160,16 +160,24 @@ pub struct SymbolCache {
     answer: Option<(i32, Arc<Vec<u8>>)>,
 }
 
+impl SymbolCache {
+    /// The whole answer, if it was made for `version`.
+    pub fn answer_for(&self, version: i32) -> Option<Arc<Vec<u8>>> {
+        self.answer
+            .as_ref()
+            .filter(|(v, _)| *v == version)
+            .map(|(_, a)| a.clone())
+    }
+}
+
 /// Nested document symbols as JSON (an array), through `cache`.
 pub fn nested_symbols_json(
     snap: &Snapshot,
     model: &Model,
     cache: &mut SymbolCache,
 ) -> Arc<Vec<u8>> {
-    if let Some((version, answer)) = &cache.answer {
-        if *version == snap.version {
-            return answer.clone();
-        }
+    if let Some(answer) = cache.answer_for(snap.version) {
+        return answer;
     }
     let answer = Arc::new(symbols_json(snap, model, cache));
     cache.answer = Some((snap.version, answer.clone()));
