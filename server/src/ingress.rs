@@ -121,8 +121,10 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
     match (msg.method.as_deref(), msg.id) {
         (Some("textDocument/didOpen"), None) => {
             if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(msg.params) {
+                let t0 = std::time::Instant::now();
                 let td = p.text_document;
                 let snap = Arc::new(Snapshot::new(td.uri, td.version, td.text));
+                let parsed = t0.elapsed();
                 lock(&shared.docs).insert(
                     snap.uri.as_str().to_string(),
                     DocEntry {
@@ -131,7 +133,14 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
                         tokens: None,
                     },
                 );
-                shared.schedule_check(snap);
+                shared.schedule_check(snap.clone());
+                if crate::checker::trace() {
+                    eprintln!(
+                        "dflint lsp: opened version {} parsed in {parsed:?}, scheduled after {:?}",
+                        snap.version,
+                        t0.elapsed()
+                    );
+                }
                 // Nothing is left for the backend (a second parse of the whole text).
                 return Route::Answered;
             }

@@ -166,13 +166,22 @@ where
                 match read_frame_blocking(&mut r) {
                     Ok(None) => break,
                     Ok(Some(body)) => {
+                        let t0 = std::time::Instant::now();
                         // Checked for well-formed JSON without building a value (didOpen
                         // carries the whole file).
                         if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
                             let _ = tx_in.send(frame(PARSE_ERROR));
                             continue;
                         }
+                        let checked = t0.elapsed();
                         let route = ingress::route(&shared_in, &body);
+                        if crate::checker::trace() && body.len() > 100_000 {
+                            eprintln!(
+                                "dflint lsp: {} KB message checked in {checked:?}, routed after {:?}",
+                                body.len() / 1000,
+                                t0.elapsed()
+                            );
+                        }
                         if let Route::Answered = route {
                             continue;
                         }
