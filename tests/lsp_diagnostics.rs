@@ -202,3 +202,48 @@ fn closing_clears_diagnostics() {
     assert_eq!(d["diagnostics"], json!([]));
     assert_eq!(c.shutdown(), Some(0));
 }
+
+/// A close and a reopen right after it (same URI, version 1 again, other text) are applied in
+/// that order: the document stays open with the new text, and its symbols are the new ones.
+#[test]
+fn a_document_closed_and_opened_again_keeps_its_new_text() {
+    let dir = workspace();
+    let mut c = Client::start(dir.path(), Value::Null);
+    let uri = c.open_file("Dockerfile", "FROM alpine:3.19 AS old\n");
+    c.diagnostics(&uri, 1);
+    let old = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(old[0]["name"], "old", "{old}");
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    c.open(&uri, "RUN x\nFROM alpine:3.19 AS new\n");
+    let published = c.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri.as_str() && names(p).contains(&"from-first".to_string())
+    });
+    assert_eq!(published["version"], 1);
+    let new = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let stage = new
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == 2)
+        .cloned();
+    assert_eq!(
+        stage.map(|s| s["name"].clone()),
+        Some(json!("new")),
+        "{new}"
+    );
+    // Nothing cleared the reopened document afterwards.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(1, 1)}),
+    );
+    assert!(hover["contents"]["value"].is_string(), "{hover}");
+}

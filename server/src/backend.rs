@@ -225,30 +225,17 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    // didOpen and didChange never reach the backend: the transport applies them to the
-    // documents and schedules their check as they arrive (see `ingress`). Malformed ones are
-    // passed on, and tower-lsp-server reports them.
+    // didOpen, didChange and didClose never reach the backend: the transport applies them to
+    // the documents and schedules their check as they arrive, in order (see `ingress`).
+    // Malformed ones are passed on, and tower-lsp-server reports them.
     async fn did_open(&self, _: DidOpenTextDocumentParams) {}
 
     async fn did_change(&self, _: DidChangeTextDocumentParams) {}
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
 
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let push = self.client_settings().push_diagnostics != Some(false);
-        self.shared
-            .checker
-            .submit(Job::Forget(uri.as_str().to_string()));
-        lock(&self.shared.symbols).remove(uri.as_str());
-        let mut docs = lock(&self.shared.docs);
-        // Sent under the lock: a check finishing now cannot publish after this.
-        if docs.remove(uri.as_str()).is_some() && push {
-            self.shared
-                .raw
-                .send(&diagnostics::publish_message(&uri, &[], None));
-        }
-    }
+    // Like didOpen and didChange, applied by the transport (`ingress::close`).
+    async fn did_close(&self, _: DidCloseTextDocumentParams) {}
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if let Some(s) = ClientSettings::from_json(&params.settings) {

@@ -21,7 +21,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DocumentSymbolParams,
 };
 
 /// State shared by the transport and the server's handlers.
@@ -153,6 +154,15 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
             }
             Route::Forward
         }
+        (Some("textDocument/didClose"), None) => {
+            match serde_json::from_value::<DidCloseTextDocumentParams>(msg.params) {
+                Ok(p) => {
+                    close(shared, &p.text_document.uri);
+                    Route::Answered
+                }
+                Err(_) => Route::Forward,
+            }
+        }
         (Some("textDocument/documentSymbol"), Some(id)) => {
             let Ok(p) = serde_json::from_value::<DocumentSymbolParams>(msg.params) else {
                 return Route::Forward; // tower-lsp-server answers with the right error
@@ -162,6 +172,21 @@ pub fn route(shared: &Arc<Shared>, body: &[u8]) -> Route {
         }
         (Some("exit"), None) => Route::Exit,
         _ => Route::Forward,
+    }
+}
+
+/// Forgets a closed document, here rather than in the backend so that a close and a reopen
+/// right after it are applied in that order.
+fn close(shared: &Shared, uri: &tower_lsp_server::ls_types::Uri) {
+    let push = shared.client_settings().push_diagnostics != Some(false);
+    shared.checker.submit(Job::Forget(uri.as_str().to_string()));
+    lock(&shared.symbols).remove(uri.as_str());
+    let mut docs = lock(&shared.docs);
+    // Sent under the lock: a check finishing now cannot publish after this.
+    if docs.remove(uri.as_str()).is_some() && push {
+        shared
+            .raw
+            .send(&crate::diagnostics::publish_message(uri, &[], None));
     }
 }
 
@@ -215,7 +240,7 @@ fn document_symbols(shared: Arc<Shared>, id: serde_json::Value, p: DocumentSymbo
     if nested {
         let cached = lock(&shared.symbols)
             .get(snap.uri.as_str())
-            .and_then(|c| c.answer_for(snap.version));
+            .and_then(|c| c.answer_for(&snap));
         if let Some(json) = cached {
             send_raw_result(&raw, id, &json);
             return;

@@ -7,6 +7,7 @@ use dflint_syntax::{TextRange, TextSize};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
+use std::time::Instant;
 use tower_lsp_server::ls_types::*;
 
 /// The instruction's arguments, continuation lines joined, whitespace collapsed, cut at 60
@@ -156,16 +157,20 @@ fn top_symbols(snap: &Snapshot, model: &Model) -> Vec<DocumentSymbol> {
 #[derive(Default)]
 pub struct SymbolCache {
     stages: HashMap<u64, Arc<Vec<u8>>>,
-    /// The whole answer for one version.
-    answer: Option<(i32, Arc<Vec<u8>>)>,
+    /// The whole answer for one snapshot (its version and when it was made: a document
+    /// closed and opened again may start over at the same version).
+    answer: Option<(SnapshotKey, Arc<Vec<u8>>)>,
 }
 
+/// A snapshot's version and when it was made.
+type SnapshotKey = (i32, Instant);
+
 impl SymbolCache {
-    /// The whole answer, if it was made for `version`.
-    pub fn answer_for(&self, version: i32) -> Option<Arc<Vec<u8>>> {
+    /// The whole answer, if it was made for `snap`.
+    pub fn answer_for(&self, snap: &Snapshot) -> Option<Arc<Vec<u8>>> {
         self.answer
             .as_ref()
-            .filter(|(v, _)| *v == version)
+            .filter(|(key, _)| *key == (snap.version, snap.created))
             .map(|(_, a)| a.clone())
     }
 }
@@ -176,11 +181,11 @@ pub fn nested_symbols_json(
     model: &Model,
     cache: &mut SymbolCache,
 ) -> Arc<Vec<u8>> {
-    if let Some(answer) = cache.answer_for(snap.version) {
+    if let Some(answer) = cache.answer_for(snap) {
         return answer;
     }
     let answer = Arc::new(symbols_json(snap, model, cache));
-    cache.answer = Some((snap.version, answer.clone()));
+    cache.answer = Some(((snap.version, snap.created), answer.clone()));
     answer
 }
 
@@ -317,5 +322,10 @@ mod tests {
             assert_eq!(cached(text, v as i32, &mut cache), fresh(text), "{text}");
         }
         assert_eq!(cache.stages.len(), 3);
+        // A document opened again with other text at the same version: not the old answer.
+        let before = cached("FROM a AS one\n", 1, &mut cache);
+        let after = cached("FROM b AS two\n", 1, &mut cache);
+        assert_eq!(after, fresh("FROM b AS two\n"));
+        assert_ne!(before, after);
     }
 }
