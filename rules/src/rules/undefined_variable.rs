@@ -73,6 +73,10 @@ impl Rule for UndefinedVariable {
                 SyntaxKind::RUN_INSTR => true,
                 _ => continue,
             };
+            // Most instructions reference no variable: their words need not be read.
+            if !model.text[instr.range()].contains('$') {
+                continue;
+            }
             let flag_ranges: Vec<TextRange> = instr.flags().map(|f| f.range()).collect();
             if flags_only && flag_ranges.is_empty() {
                 // The shell expands a RUN's command, not the builder.
@@ -82,22 +86,22 @@ impl Rule for UndefinedVariable {
             if refs.is_empty() {
                 continue;
             }
-            let mut defined: Vec<String> = model
+            let mut defined: Vec<&str> = model
                 .visible_defs(i)
                 .iter()
-                .map(|d| d.name.clone())
+                .map(|d| d.name.as_str())
                 .collect();
-            defined.push("PATH".into());
+            defined.push("PATH");
             for r in refs {
                 let range = r.range.text_range();
                 if flags_only && !flag_ranges.iter().any(|f| f.contains_range(range)) {
                     continue;
                 }
-                if defined.contains(&r.name) || AUTOMATIC_ARGS.contains(&r.name.as_str()) {
+                if defined.contains(&r.name.as_str()) || AUTOMATIC_ARGS.contains(&r.name.as_str()) {
                     continue;
                 }
                 let mut msg = format!("Usage of undefined variable '${}'", r.name);
-                if let Some(s) = did_you_mean(&r.name, defined.iter().map(String::as_str)) {
+                if let Some(s) = did_you_mean(&r.name, defined.iter().copied()) {
                     msg.push_str(&format!(" (did you mean ${s}?)"));
                 }
                 out.push(Diagnostic::new(&META, range, msg));
