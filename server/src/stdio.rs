@@ -9,7 +9,7 @@
 //! (`python3 bench/pipe_read.py`). The kernel holds the buffer only while data sits in it.
 
 use std::fs::File;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
 /// Pipe buffer size asked for, at most `/proc/sys/fs/pipe-max-size` (the most an unprivileged
 /// process may set; 1 MB by default).
@@ -17,27 +17,26 @@ const PIPE_SIZE: i32 = 1 << 20;
 
 /// Stdin as a file handle of its own, its pipe buffer grown.
 pub fn input() -> Box<dyn std::io::Read + Send> {
-    match std::io::stdin().as_fd().try_clone_to_owned() {
-        Ok(fd) => {
-            let file = File::from(fd);
-            grow_pipe(&file);
-            Box::new(file)
-        }
-        Err(_) => Box::new(std::io::stdin()),
+    match own_handle(std::io::stdin().as_fd()) {
+        Some(file) => Box::new(file),
+        None => Box::new(std::io::stdin()),
     }
 }
 
 /// Stdout as a file handle of its own (unbuffered: the transport writes whole messages), its
 /// pipe buffer grown.
 pub fn output() -> Box<dyn std::io::Write + Send> {
-    match std::io::stdout().as_fd().try_clone_to_owned() {
-        Ok(fd) => {
-            let file = File::from(fd);
-            grow_pipe(&file);
-            Box::new(file)
-        }
-        Err(_) => Box::new(std::io::stdout()),
+    match own_handle(std::io::stdout().as_fd()) {
+        Some(file) => Box::new(file),
+        None => Box::new(std::io::stdout()),
     }
+}
+
+/// A file handle on a duplicate of `fd`, with its pipe buffer grown if it is a pipe.
+fn own_handle(fd: BorrowedFd<'_>) -> Option<File> {
+    let file = File::from(fd.try_clone_to_owned().ok()?);
+    grow_pipe(&file);
+    Some(file)
 }
 
 #[cfg(target_os = "linux")]
