@@ -7,7 +7,10 @@
 
 use dflint_context::BuildContext;
 use dflint_rules::{check, registry, CheckCache, Config, Model, Settings};
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::official_corpus;
+use std::path::Path;
 
 /// Every rule on, the off-by-default ones included.
 fn all_rules() -> Settings {
@@ -152,23 +155,6 @@ fn run_series(
     }
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn incremental_equals_full_on_rule_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -197,9 +183,7 @@ fn incremental_equals_full_on_rule_fixtures() {
 
 #[test]
 fn incremental_equals_full_on_official_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus/official");
-    let files = files_under(&root);
-    assert!(files.len() > 1000, "corpus missing: {}", root.display());
+    let files = official_corpus();
     // Debug builds are slow: every third file, each with its own series of edits.
     for (i, f) in files.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
         let Ok(text) = std::fs::read_to_string(f) else {

@@ -1,8 +1,9 @@
 //! A cold `CheckCache::check` of a large file splits the units over two threads; the result
 //! must still equal `check`'s, and so must the next, incremental, check after an edit.
 
+mod common;
+
 use dflint_rules::{check, registry, CheckCache, Model, Settings};
-use std::path::Path;
 
 #[test]
 fn cold_check_of_a_large_file_on_two_threads_equals_check() {
@@ -11,15 +12,8 @@ fn cold_check_of_a_large_file_on_two_threads_equals_check() {
         settings.enable(r.meta().code);
     }
     // Official-image Dockerfiles one after another: hundreds of stages and instructions.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus/official");
     let mut text = String::new();
-    let mut files: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = common::official_corpus();
     for f in files.iter().step_by(10) {
         text.push_str(&std::fs::read_to_string(f).unwrap_or_default());
         text.push('\n');

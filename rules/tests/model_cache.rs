@@ -2,25 +2,45 @@
 //! their green nodes) must equal one built from scratch, after every edit of a series reparsed
 //! incrementally as the language server does.
 
+mod common;
+
 use dflint_rules::model::ModelCache;
 use dflint_rules::Model;
 use dflint_syntax::LineIndex;
-use std::path::Path;
 
 fn summary(m: &Model) -> String {
-    format!("{:?}\n{:?}\n{:?}", m.defs, m.global_args, m.stages)
+    // Each instruction's kind and keyword as the model keeps them, checked against the node.
+    let per_instruction: Vec<_> = (0..m.instructions.len())
+        .map(|i| {
+            assert_eq!(m.kind(i), m.instructions[i].kind());
+            (m.kind(i), m.keyword(i))
+        })
+        .collect();
+    format!(
+        "{:?}\n{:?}\n{:?}\n{per_instruction:?}",
+        m.defs, m.global_args, m.stages
+    )
+}
+
+/// The model built through `cache` equals one built from scratch.
+fn assert_cached_equals_fresh(
+    text: &str,
+    parse: &dflint_syntax::Parse,
+    cache: &mut ModelCache,
+    what: &std::path::Path,
+) {
+    let m = Model::with_cache(text, parse, LineIndex::new(text), cache);
+    assert_eq!(
+        summary(&m),
+        summary(&Model::new(text, parse)),
+        "{}",
+        what.display()
+    );
 }
 
 #[test]
 fn cached_model_equals_fresh_model_across_edits() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus/official");
-    let mut files: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .flatten()
-        .flat_map(|d| std::fs::read_dir(d.path()).unwrap().flatten())
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = common::official_corpus();
     let edits = [
         "x",
         "\n",
@@ -38,14 +58,7 @@ fn cached_model_equals_fresh_model_across_edits() {
         let mut cache = ModelCache::default();
         let mut parse = dflint_syntax::parse(&text);
         for (k, insert) in edits.iter().enumerate() {
-            let m = Model::with_cache(&text, &parse, LineIndex::new(&text), &mut cache);
-            assert_eq!(
-                summary(&m),
-                summary(&Model::new(&text, &parse)),
-                "{}",
-                f.display()
-            );
-            drop(m);
+            assert_cached_equals_fresh(&text, &parse, &mut cache, f);
             if k > 0 {
                 reused += cache.reused();
             }
@@ -65,13 +78,7 @@ fn cached_model_equals_fresh_model_across_edits() {
             parse = dflint_syntax::reparse(&parse, &text, &next);
             text = next;
         }
-        let m = Model::with_cache(&text, &parse, LineIndex::new(&text), &mut cache);
-        assert_eq!(
-            summary(&m),
-            summary(&Model::new(&text, &parse)),
-            "{}",
-            f.display()
-        );
+        assert_cached_equals_fresh(&text, &parse, &mut cache, f);
     }
     // Most ARG, ENV and FROM instructions survive an edit and come from the cache.
     assert!(reused > 1000, "only {reused} instructions reused");
